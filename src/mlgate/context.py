@@ -1,0 +1,124 @@
+"""What a running gate sees: its inputs, the baseline, and the one way to make a check."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import GateError, NodePath, did_you_mean
+from mlgate.report import CheckResult, Location, Outcome, Report, worst
+from mlgate.thresholds import Direction, Threshold, judge
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgate.inputs import InputStore
+    from mlgate.models import LoadedModel
+    from mlgate.policy import GateSpec, Policy
+
+
+class RunContext:
+    """Per-gate view of a run. Gates read inputs and make checks only through this."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        spec: GateSpec,
+        store: InputStore,
+        baseline: Report | None,
+        baseline_missing: str,
+    ) -> None:
+        self.policy = policy
+        self.spec = spec
+        self.store = store
+        self.baseline = baseline
+        self.baseline_missing = baseline_missing
+        self._baseline_values = _observed_by_id(baseline)
+
+    @property
+    def gate_id(self) -> str:
+        """The id of the running gate."""
+        return self.spec.id
+
+    @property
+    def on_inconclusive(self) -> str:
+        """``warn`` or ``fail``: what too little evidence means for this gate."""
+        return self.spec.config.on_inconclusive or self.policy.doc.on_inconclusive
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """Dataset input ``name`` (parsed once per run, shared by all gates)."""
+        return self.store.frame(name)
+
+    def model(self, name: str) -> LoadedModel:
+        """Model input ``name`` (safe formats only unless the policy opts in)."""
+        return self.store.model(name)
+
+    def require_columns(self, name: str, frame: pd.DataFrame, columns: Iterable[str]) -> None:
+        """Raise a clear :class:`GateError` naming any column missing from input ``name``."""
+        have = [str(c) for c in frame.columns]
+        for col in columns:
+            if col not in frame.columns:
+                hint = did_you_mean(col, have)
+                raise GateError(f"input `{name}` has no column `{col}`{hint}")
+
+    def location(self, rel: NodePath) -> Location:
+        """Where ``rel`` (a path inside this gate's block) is written in the policy."""
+        loc = self.policy.loc((*self.spec.path, *rel))
+        return Location(file=loc.file, line=loc.line)
+
+    def check(
+        self,
+        name: str,
+        value: float,
+        threshold: Threshold,
+        direction: Direction,
+        rel: NodePath,
+        *,
+        interval: tuple[float, float] | None = None,
+        evidence: dict[str, Any] | None = None,
+        inconclusive: str | None = None,
+        notes: Sequence[str] = (),
+        undefined: str = "",
+    ) -> CheckResult:
+        """Judge ``value`` against ``threshold`` and build the check result."""
+        check_id = f"{self.gate_id}/{name}"
+        common = {
+            "id": check_id,
+            "name": name,
+            "severity": threshold.severity,
+            "threshold": threshold.model_dump(exclude_none=True, exclude_defaults=True),
+            "threshold_text": threshold.describe(),
+            "location": self.location(rel),
+            "controls": tuple(self.spec.config.controls),
+            "evidence": evidence or {},
+        }
+        if value is None or math.isnan(value):
+            reason = undefined or "the value could not be computed"
+            return CheckResult(outcome=Outcome.ERROR, message=reason, notes=tuple(notes), **common)
+        base = self._baseline_values.get(check_id)
+        missing = self.baseline_missing if self.baseline is None else "check not in the baseline"
+        verdict = judge(value, threshold, direction, interval, base, missing)
+        outcome = verdict.outcome
+        message = verdict.message
+        if inconclusive:
+            flagged = Outcome.FAIL if self.on_inconclusive == "fail" else Outcome.WARN
+            outcome = worst([outcome, flagged])
+            message = f"inconclusive: {inconclusive}" + (f"; {message}" if message else "")
+        return CheckResult(
+            outcome=outcome,
+            message=message,
+            observed=float(value),
+            interval=interval,
+            baseline=base,
+            violated=verdict.violated,
+            inconclusive=inconclusive,
+            notes=(*verdict.notes, *notes),
+            **common,
+        )
+
+
+def _observed_by_id(report: Report | None) -> dict[str, float]:
+    if report is None:
+        return {}
+    return {c.id: c.observed for c in report.checks() if c.observed is not None}

@@ -1,0 +1,192 @@
+"""The engine: run a policy's gates fail-closed and build the :class:`Report`.
+
+Each gate runs in isolation: an exception, a missing input or a missing column makes that
+gate ``error`` and the other gates still run. Inputs are parsed once per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlgate._version import __version__
+from mlgate.context import RunContext
+from mlgate.errors import MlgateError, UsageError, did_you_mean
+from mlgate.inputs import InputStore
+from mlgate.policy import GateSpec, Policy
+from mlgate.policy.loader import display_path
+from mlgate.report import CheckResult, GateResult, Location, Outcome, Report, WaiverRecord, worst
+
+ProgressHook = Callable[[str, str, int, int], None]
+
+
+@dataclass
+class RunOptions:
+    """How to run a policy. Clock and provenance are injected so reports are reproducible."""
+
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    fail_on: str = "error"
+    baseline: Path | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    created_at: str | None = None
+    git_commit: str | None = None
+    debug: bool = False
+    progress: ProgressHook | None = None
+
+
+def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Report, InputStore]:
+    """Run every selected gate of ``policy``; return the report and the input store."""
+    options = options or RunOptions()
+    _check_selection(policy, options)
+    store = InputStore(policy)
+    baseline, baseline_missing, baseline_name = _load_baseline(policy, options)
+    started = time.perf_counter()
+    results = []
+    total = len(policy.gates)
+    for n, spec in enumerate(policy.gates):
+        if options.progress:
+            options.progress("start", spec.id, n, total)
+        ctx = RunContext(policy, spec, store, baseline, baseline_missing)
+        results.append(_run_gate(spec, ctx, options))
+        if options.progress:
+            options.progress("end", spec.id, n + 1, total)
+    results, waivers = apply_waivers(policy, results, options.today)
+    outcome = worst([g.outcome for g in results if g.outcome is not Outcome.SKIPPED])
+    return (
+        Report(
+            tool_version=__version__,
+            created_at=options.created_at,
+            policy=policy.display,
+            policy_name=policy.doc.name,
+            policy_sha256=policy.sha256,
+            git_commit=options.git_commit,
+            outcome=outcome,
+            fail_on=options.fail_on,
+            duration_s=round(time.perf_counter() - started, 3),
+            inputs=tuple(store.record(name) for name in policy.doc.inputs),
+            gates=tuple(results),
+            waivers=tuple(waivers),
+            baseline=baseline_name,
+        ),
+        store,
+    )
+
+
+def _check_selection(policy: Policy, options: RunOptions) -> None:
+    ids = [g.id for g in policy.gates]
+    for gid in (*options.only, *options.skip):
+        if gid not in ids:
+            raise UsageError(
+                f"no gate with id `{gid}` in {policy.display}{did_you_mean(gid, ids)}; "
+                f"gates: {', '.join(ids) or 'none'}"
+            )
+
+
+def _load_baseline(policy: Policy, options: RunOptions) -> tuple[Report | None, str, str | None]:
+    path = options.baseline
+    if path is None and policy.doc.baseline:
+        path = policy.resolve(("baseline",), policy.doc.baseline)
+    if path is None:
+        return None, "no baseline report", None
+    shown = display_path(path)
+    if not path.is_file():
+        return None, "baseline report not found", shown
+    try:
+        return Report.from_json(path.read_bytes()), "", shown
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise UsageError(f"{shown}: not a valid mlgate report ({first})") from None
+
+
+def _run_gate(spec: GateSpec, ctx: RunContext, options: RunOptions) -> GateResult:
+    location = ctx.location(())
+    base: dict[str, Any] = {"id": spec.id, "type": spec.gate.type, "location": location}
+    base["controls"] = tuple(spec.config.controls)
+    if not spec.config.enabled:
+        return GateResult(outcome=Outcome.SKIPPED, message="disabled in the policy", **base)
+    if (options.only and spec.id not in options.only) or spec.id in options.skip:
+        return GateResult(
+            outcome=Outcome.SKIPPED, message="not selected on the command line", **base
+        )
+    started = time.perf_counter()
+    try:
+        checks = tuple(spec.gate.run(spec.config, ctx))
+    except MlgateError as exc:
+        return _errored(base, str(exc), started)
+    except Exception as exc:
+        detail = traceback.format_exc() if options.debug else ""
+        msg = f"the gate raised {type(exc).__name__}: {exc}"
+        return _errored(base, msg + (f"\n{detail}" if detail else ""), started)
+    outcome = worst([c.outcome for c in checks], Outcome.SKIPPED)
+    if checks and all(c.outcome is Outcome.SKIPPED for c in checks):
+        outcome = Outcome.SKIPPED
+    elif checks:
+        outcome = worst([c.outcome for c in checks if c.outcome is not Outcome.SKIPPED])
+    message = "" if checks else "the gate produced no checks"
+    duration = round(time.perf_counter() - started, 3)
+    return GateResult(outcome=outcome, message=message, duration_s=duration, checks=checks, **base)
+
+
+def _errored(base: dict[str, Any], message: str, started: float) -> GateResult:
+    duration = round(time.perf_counter() - started, 3)
+    return GateResult(outcome=Outcome.ERROR, message=message, duration_s=duration, **base)
+
+
+def apply_waivers(
+    policy: Policy, gates: list[GateResult], today: dt.date
+) -> tuple[list[GateResult], list[WaiverRecord]]:
+    """Turn waived failures into ``waived``; record applied, expired and unused waivers."""
+    matched: dict[int, list[str]] = {i: [] for i in range(len(policy.doc.waivers))}
+    out = []
+    for gate in gates:
+        checks = tuple(_waive(c, policy, today, matched) for c in gate.checks)
+        if checks != gate.checks:
+            outcome = worst([c.outcome for c in checks if c.outcome is not Outcome.SKIPPED])
+            gate = gate.model_copy(update={"checks": checks, "outcome": outcome})
+        out.append(gate)
+    records = []
+    for i, w in enumerate(policy.doc.waivers):
+        expired = w.expires < today
+        status = "expired" if expired else ("applied" if matched[i] else "unused")
+        records.append(
+            WaiverRecord(
+                check=w.check,
+                reason=w.reason,
+                approved_by=w.approved_by,
+                expires=w.expires.isoformat(),
+                ticket=w.ticket,
+                status=status,
+                matched=tuple(matched[i]),
+            )
+        )
+    return out, records
+
+
+def _waive(
+    check: CheckResult, policy: Policy, today: dt.date, matched: dict[int, list[str]]
+) -> CheckResult:
+    if check.outcome not in (Outcome.FAIL, Outcome.WARN):
+        return check
+    for i, w in enumerate(policy.doc.waivers):
+        if not fnmatch.fnmatchcase(check.id, w.check):
+            continue
+        matched[i].append(check.id)
+        if w.expires < today:
+            note = f"waiver expired on {w.expires.isoformat()} (approved by {w.approved_by})"
+            return check.model_copy(update={"notes": (*check.notes, note)})
+        text = f"{w.reason} (approved by {w.approved_by}, until {w.expires.isoformat()})"
+        return check.model_copy(update={"outcome": Outcome.WAIVED, "waiver": text})
+    return check
+
+
+def gate_location(policy: Policy, spec: GateSpec) -> Location:
+    """Where a gate block starts in the policy."""
+    loc = policy.loc(spec.path)
+    return Location(file=loc.file, line=loc.line)

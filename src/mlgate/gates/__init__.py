@@ -1,0 +1,1 @@
+"""Gate types. Each module holds one type; all register through ``mlgate.gates``."""

@@ -1,0 +1,54 @@
+"""Typed models of the policy file's top level (gate blocks are typed by their gate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+INPUT_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
+
+DATA_FORMATS = ("csv", "tsv", "parquet", "jsonl", "json", "feather")
+MODEL_FORMATS = ("skops", "onnx", "pickle", "joblib")
+DOCUMENT_FORMATS = ("markdown", "text", "yaml")
+FORMATS = DATA_FORMATS + MODEL_FORMATS + DOCUMENT_FORMATS
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputSpec(_Strict):
+    """A named artifact the gates read."""
+
+    path: str = Field(min_length=1)
+    format: Literal[FORMATS] | None = None  # type: ignore[valid-type]
+    description: str | None = None
+    sep: str | None = Field(default=None, min_length=1, max_length=1)
+    allow_unsafe_load: bool = False
+    trusted_types: list[str] = Field(default_factory=list)
+
+
+class WaiverSpec(_Strict):
+    """A documented, expiring exception for one check (or a glob of checks)."""
+
+    check: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    expires: dt.date
+    ticket: str | None = None
+
+
+class PolicyDoc(_Strict):
+    """The top level of a policy file, after ``extends`` has been merged."""
+
+    version: Literal[1]
+    name: str | None = None
+    description: str | None = None
+    extends: list[str] = Field(default_factory=list)
+    inputs: dict[str, InputSpec] = Field(default_factory=dict)
+    baseline: str | None = None
+    on_inconclusive: Literal["warn", "fail"] = "warn"
+    gates: list[dict[str, Any]] = Field(default_factory=list)
+    waivers: list[WaiverSpec] = Field(default_factory=list)

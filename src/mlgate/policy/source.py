@@ -1,0 +1,161 @@
+"""Safe, bounded YAML loading that remembers where every node was written.
+
+PyYAML's ``SafeLoader`` composes the document into nodes that carry their start marks;
+we construct plain Python values from those nodes ourselves and keep a side table from
+each key path (``("gates", 1, "metrics", "roc_auc")``) to its file, line and column.
+
+Limits keep hostile files cheap to reject: a size cap, a nesting cap checked on the
+event stream before anything is composed (no recursion on deep input), and a cap on the
+number of values constructed, which stops alias ("billion laughs") bombs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from mlgate.errors import NodePath, PolicyError, Problem
+
+MAX_BYTES = 1 << 20
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a node was written: file, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+
+Marks = dict[NodePath, Loc]
+
+
+@dataclass
+class Source:
+    """A loaded YAML document: its plain value and the location of every node."""
+
+    path: Path
+    data: Any
+    marks: Marks
+
+    def loc(self, path: NodePath) -> Loc:
+        """The location of ``path``, or of its nearest ancestor that has one."""
+        return nearest(self.marks, path, str(self.path))
+
+
+def nearest(marks: Marks, path: NodePath, default_file: str) -> Loc:
+    """The mark of ``path`` or of its closest recorded ancestor."""
+    for end in range(len(path), -1, -1):
+        found = marks.get(path[:end])
+        if found is not None:
+            return found
+    return Loc(default_file, 0, 0)
+
+
+def _problem(file: str, mark: Any, message: str, path: NodePath = ()) -> PolicyError:
+    line = mark.line + 1 if mark is not None else 0
+    col = mark.column + 1 if mark is not None else 0
+    return PolicyError([Problem(file, line, col, path, message)])
+
+
+def load_yaml(path: Path, display: str | None = None) -> Source:
+    """Load one YAML file safely; raise :class:`PolicyError` with its location on failure."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError([Problem(name, 0, 0, (), "file not found")]) from None
+    except OSError as exc:
+        raise PolicyError([Problem(name, 0, 0, (), f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise PolicyError([Problem(name, 0, 0, (), f"larger than {MAX_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError([Problem(name, 0, 0, (), f"not UTF-8 text ({exc.reason})")]) from None
+    return parse_yaml(text, name, path)
+
+
+def parse_yaml(text: str, name: str, path: Path | None = None) -> Source:
+    """Parse YAML text; see :func:`load_yaml`."""
+    try:
+        _check_events(text, name)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise _problem(name, mark, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise _problem(name, None, f"invalid YAML: {exc}") from None
+    builder = _Builder(name)
+    data = builder.build(node, ()) if node is not None else None
+    return Source(path or Path(name), data, builder.marks)
+
+
+def _check_events(text: str, name: str) -> None:
+    depth = 0
+    documents = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _problem(name, event.start_mark, f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _problem(name, event.start_mark, "more than one YAML document in the file")
+
+
+class _Builder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.marks: Marks = {}
+        self.count = 0
+        self.constructor = SafeConstructor()
+
+    def build(self, node: yaml.Node, path: NodePath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _problem(
+                self.name, node.start_mark, f"more than {MAX_NODES} values (an alias bomb?)"
+            )
+        self.marks[path] = Loc(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise _problem(self.name, node.start_mark, f"invalid value: {exc}", path) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[str, Any]:
+        try:
+            self.constructor.flatten_mapping(node)
+        except yaml.YAMLError as exc:
+            raise _problem(self.name, node.start_mark, f"invalid merge: {exc}", path) from None
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _problem(self.name, key_node.start_mark, "keys must be plain strings", path)
+            key = self.constructor.construct_object(key_node)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in out:
+                raise _problem(
+                    self.name, key_node.start_mark, f"duplicate key `{key}`", (*path, key)
+                )
+            key_path = (*path, key)
+            out[key] = self.build(value_node, key_path)
+            self.marks[key_path] = Loc(
+                self.name, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            )
+        return out

@@ -1,0 +1,170 @@
+"""The report: plain data that every output format is rendered from.
+
+A :class:`Report` round-trips through JSON (``Report.model_validate_json``) and carries a
+``schema_version``. Nothing in it is computed at render time; reporters only format it.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class Outcome(str, enum.Enum):
+    """The verdict of a check, a gate or a whole run."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+    WAIVED = "waived"
+    SKIPPED = "skipped"
+
+    @property
+    def rank(self) -> int:
+        """Badness order, used to pick the worst outcome."""
+        return _RANK[self]
+
+    @property
+    def failing(self) -> bool:
+        """Whether this outcome fails a run on its own."""
+        return self in (Outcome.FAIL, Outcome.ERROR)
+
+
+_RANK = {
+    Outcome.SKIPPED: 0,
+    Outcome.PASS: 1,
+    Outcome.WAIVED: 2,
+    Outcome.WARN: 3,
+    Outcome.FAIL: 4,
+    Outcome.ERROR: 5,
+}
+
+
+def worst(outcomes: list[Outcome], default: Outcome = Outcome.PASS) -> Outcome:
+    """The worst of ``outcomes`` (``default`` when empty)."""
+    return max(outcomes, key=lambda o: o.rank) if outcomes else default
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(_Data):
+    """A place in the policy: file (relative to the working directory) and line."""
+
+    file: str
+    line: int = 0
+
+
+class CheckResult(_Data):
+    """One verdict: an observed value held against a threshold."""
+
+    id: str
+    name: str
+    outcome: Outcome
+    severity: str = "error"
+    message: str = ""
+    observed: float | None = None
+    threshold: dict[str, Any] = Field(default_factory=dict)
+    threshold_text: str = ""
+    interval: tuple[float, float] | None = None
+    baseline: float | None = None
+    violated: bool = False
+    inconclusive: str | None = None
+    notes: tuple[str, ...] = ()
+    location: Location | None = None
+    controls: tuple[str, ...] = ()
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    waiver: str | None = None
+
+
+class GateResult(_Data):
+    """The result of one gate: its checks, or the error that stopped it."""
+
+    id: str
+    type: str
+    outcome: Outcome
+    message: str = ""
+    duration_s: float = 0.0
+    location: Location | None = None
+    controls: tuple[str, ...] = ()
+    checks: tuple[CheckResult, ...] = ()
+
+
+class InputRecord(_Data):
+    """What was read: path, size and sha256 of one input, for the audit trail."""
+
+    name: str
+    path: str
+    format: str
+    size: int | None = None
+    sha256: str | None = None
+    rows: int | None = None
+    columns: int | None = None
+    error: str | None = None
+
+
+class WaiverRecord(_Data):
+    """A waiver from the policy and what became of it in this run."""
+
+    check: str
+    reason: str
+    approved_by: str
+    expires: str
+    ticket: str | None = None
+    status: str
+    matched: tuple[str, ...] = ()
+
+
+class Report(_Data):
+    """The machine-readable result of one ``mlgate check`` run."""
+
+    schema_version: int = SCHEMA_VERSION
+    tool: str = "mlgate"
+    tool_version: str = ""
+    created_at: str | None = None
+    policy: str = ""
+    policy_name: str | None = None
+    policy_sha256: str = ""
+    git_commit: str | None = None
+    outcome: Outcome = Outcome.PASS
+    fail_on: str = "error"
+    duration_s: float = 0.0
+    inputs: tuple[InputRecord, ...] = ()
+    gates: tuple[GateResult, ...] = ()
+    waivers: tuple[WaiverRecord, ...] = ()
+    baseline: str | None = None
+
+    def checks(self) -> list[CheckResult]:
+        """Every check of every gate, in report order."""
+        return [c for g in self.gates for c in g.checks]
+
+    def counts(self) -> dict[str, int]:
+        """How many checks (and check-less errored gates) ended in each outcome."""
+        out = {o.value: 0 for o in Outcome}
+        for gate in self.gates:
+            if not gate.checks:
+                out[gate.outcome.value] += 1
+            for check in gate.checks:
+                out[check.outcome.value] += 1
+        return out
+
+    def failed(self) -> bool:
+        """Whether the run fails under its ``fail_on`` setting."""
+        if self.outcome.failing:
+            return True
+        return self.fail_on == "warning" and self.outcome is Outcome.WARN
+
+    def to_json(self) -> str:
+        """The report as indented JSON text."""
+        return self.model_dump_json(indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Report:
+        """Read a report written by :meth:`to_json`."""
+        return cls.model_validate_json(text)

@@ -1,0 +1,38 @@
+"""Output formats. Each is a pure function ``render(report, options) -> str``.
+
+A new format is one module here plus one line in :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlgate.report import Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Presentation choices made by the caller (the CLI), never by a reporter."""
+
+    color: bool = False
+    width: int = 120
+
+
+FORMATS: dict[str, str] = {
+    "text": "mlgate.reporters.text",
+    "json": "mlgate.reporters.json_format",
+    "markdown": "mlgate.reporters.markdown",
+}
+
+Renderer = Callable[["Report", RenderOptions], str]
+
+
+def renderer(name: str) -> Renderer:
+    """The render function of format ``name``."""
+    module = importlib.import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render

@@ -1,0 +1,54 @@
+"""Small formatting helpers shared by the reporters."""
+
+from __future__ import annotations
+
+from mlgate.report import CheckResult, GateResult, Location, Outcome
+
+SYMBOL = {
+    Outcome.PASS: "✓",
+    Outcome.WARN: "!",
+    Outcome.FAIL: "✗",
+    Outcome.ERROR: "✗",
+    Outcome.WAIVED: "~",
+    Outcome.SKIPPED: "-",
+}
+
+
+def number(value: float | None) -> str:
+    """A metric value with 4 significant decimals, or an em dash."""
+    if value is None:
+        return "—"
+    return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.3e}"
+
+
+def observed(check: CheckResult) -> str:
+    """Observed value, with its interval when there is one."""
+    text = number(check.observed)
+    if check.interval is not None:
+        text += f" [{number(check.interval[0])}, {number(check.interval[1])}]"
+    return text
+
+
+def where(location: Location | None) -> str:
+    """``file:line`` of a policy location."""
+    if location is None:
+        return ""
+    return f"{location.file}:{location.line}" if location.line else location.file
+
+
+def detail(check: CheckResult) -> str:
+    """Message, waiver and notes of a check, in one line."""
+    parts = [check.message] if check.message else []
+    if check.waiver:
+        parts.append(f"waived: {check.waiver}")
+    if check.baseline is not None:
+        parts.append(f"baseline {number(check.baseline)}")
+    if "worst_group" in check.evidence:
+        parts.append(f"worst group: {check.evidence['worst_group']}")
+    parts.extend(check.notes)
+    return "; ".join(parts)
+
+
+def failing_first(gates: tuple[GateResult, ...]) -> list[GateResult]:
+    """Gates ordered worst outcome first, stable within an outcome."""
+    return sorted(gates, key=lambda g: -g.outcome.rank)

@@ -1,0 +1,156 @@
+"""GitHub-flavoured Markdown: what a reviewer reads in a job summary or PR comment.
+
+Failing checks come first, then one collapsible section per gate, waivers, and the
+inputs with their hashes. Every user-supplied string is escaped so a group name or a
+message cannot break the table or inject HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlgate.report import CheckResult, GateResult, Outcome, Report
+from mlgate.reporters import RenderOptions
+from mlgate.reporters.common import detail, failing_first, number, observed, where
+
+ICON = {
+    Outcome.PASS: "✅",
+    Outcome.WARN: "⚠️",
+    Outcome.FAIL: "❌",
+    Outcome.ERROR: "💥",
+    Outcome.WAIVED: "🟦",
+    Outcome.SKIPPED: "⏭️",
+}
+CHECK_HEADER = "| | check | observed | threshold | policy | details |\n|---|---|---|---|---|---|"
+
+
+def esc(text: object) -> str:
+    """Escape a value for a Markdown table cell."""
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """The report as Markdown."""
+    lines = [_headline(report), "", _summary(report), ""]
+    failing = [
+        c for c in report.checks() if c.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.WARN)
+    ]
+    errored = [g for g in report.gates if g.outcome is Outcome.ERROR and not g.checks]
+    if failing or errored:
+        lines += ["### Needs attention", "", CHECK_HEADER]
+        lines += [_gate_error_row(g) for g in errored]
+        lines += [_check_row(c) for c in sorted(failing, key=lambda c: -c.outcome.rank)]
+        lines.append("")
+    lines += ["### Gates", ""]
+    for gate in failing_first(report.gates):
+        lines += _gate_section(gate)
+    if report.waivers:
+        lines += _waivers(report)
+    lines += _inputs(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _headline(report: Report) -> str:
+    name = esc(report.policy_name or report.policy)
+    verdict = "failed" if report.failed() else "passed"
+    icon = ICON[Outcome.FAIL] if report.failed() else ICON[report.outcome]
+    if not report.failed() and report.outcome is Outcome.SKIPPED:
+        icon = ICON[Outcome.SKIPPED]
+    return f"## {icon} mlgate: {name} — {verdict}"
+
+
+def _summary(report: Report) -> str:
+    counts = report.counts()
+    parts = [
+        f"**{n} {k}**" if k in ("fail", "error") else f"{n} {k}" for k, n in counts.items() if n
+    ]
+    facts = [" · ".join(parts) or "no checks"]
+    facts.append(f"policy `{esc(report.policy)}` (sha256 `{report.policy_sha256[:12]}`)")
+    if report.git_commit:
+        facts.append(f"commit `{esc(report.git_commit[:12])}`")
+    if report.baseline:
+        facts.append(f"baseline `{esc(report.baseline)}`")
+    if report.fail_on == "warning":
+        facts.append("warnings fail this run")
+    return " — ".join(facts)
+
+
+def _check_row(check: CheckResult) -> str:
+    cells = [
+        ICON[check.outcome],
+        f"`{esc(check.id)}`",
+        esc(observed(check)),
+        esc(check.threshold_text),
+        esc(where(check.location)),
+        esc(detail(check)),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _gate_error_row(gate: GateResult) -> str:
+    cells = [ICON[gate.outcome], f"`{esc(gate.id)}` (gate)", "", "", esc(where(gate.location))]
+    cells.append(esc(gate.message))
+    return "| " + " | ".join(cells) + " |"
+
+
+def _gate_section(gate: GateResult) -> list[str]:
+    n = len(gate.checks)
+    head = (
+        f"<details{' open' if gate.outcome.failing else ''}><summary>{ICON[gate.outcome]} "
+        f"<b>{esc(gate.id)}</b> ({esc(gate.type)}) — {gate.outcome.value}, "
+        f"{n} check{'s' if n != 1 else ''}, {gate.duration_s:.2f} s</summary>"
+    )
+    out = [head, ""]
+    if gate.message:
+        out += [f"> {esc(gate.message)}", ""]
+    if gate.checks:
+        out += [CHECK_HEADER, *[_check_row(c) for c in gate.checks], ""]
+    for check in gate.checks:
+        out += _groups(check)
+    return [*out, "</details>", ""]
+
+
+def _groups(check: CheckResult) -> list[str]:
+    groups: list[dict[str, Any]] = check.evidence.get("groups") or []
+    if not groups:
+        return []
+    worst = check.evidence.get("worst_group")
+    column = esc(check.evidence.get("column", "group"))
+    out = [
+        f"`{esc(check.id)}` by {column}:",
+        "",
+        f"| {column} | rows | value | judged |",
+        "|---|---|---|---|",
+    ]
+    for g in groups:
+        name = esc(g["group"])
+        name = f"**{name}** (worst)" if g["group"] == worst else name
+        judged = "yes" if g.get("judged") else "no (too few rows)"
+        out.append(f"| {name} | {g['n']} | {number(g.get('value'))} | {judged} |")
+    return [*out, ""]
+
+
+def _waivers(report: Report) -> list[str]:
+    out = [
+        "### Waivers",
+        "",
+        "| check | status | approved by | expires | reason |",
+        "|---|---|---|---|---|",
+    ]
+    for w in report.waivers:
+        cells = [f"`{esc(w.check)}`", w.status, esc(w.approved_by), w.expires, esc(w.reason)]
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
+
+
+def _inputs(report: Report) -> list[str]:
+    if not report.inputs:
+        return []
+    out = ["### Inputs", "", "| input | path | rows | size | sha256 |", "|---|---|---|---|---|"]
+    for i in report.inputs:
+        size = f"{i.size:,} B" if i.size is not None else esc(i.error or "")
+        rows = f"{i.rows:,}" if i.rows is not None else ""
+        sha = f"`{i.sha256[:12]}`" if i.sha256 else ""
+        out.append(f"| {esc(i.name)} | `{esc(i.path)}` | {rows} | {size} | {sha} |")
+    return [*out, ""]
