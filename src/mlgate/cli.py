@@ -90,7 +90,7 @@ def check(
     from mlgate.engine import RunOptions, run_policy
     from mlgate.policy import load_policy
 
-    targets = _pair_outputs(formats or ("text",), outputs)
+    targets = _pair_outputs(formats or _infer_formats(outputs), outputs)
     loaded = load_policy(policy)
     options = RunOptions(
         only=only,
@@ -105,6 +105,16 @@ def check(
     report, _ = run_policy(loaded, options)
     _write_reports(report, targets, color)
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
+
+
+SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _infer_formats(outputs: Sequence[Path]) -> tuple[str, ...]:
+    """Without --format, each --output's format follows its suffix (text otherwise)."""
+    if not outputs:
+        return ("text",)
+    return tuple(SUFFIX_FORMATS.get(o.suffix.lower(), "text") for o in outputs)
 
 
 def _pair_outputs(formats: Sequence[str], outputs: Sequence[Path]) -> list[tuple[str, Path | None]]:

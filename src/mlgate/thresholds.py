@@ -20,6 +20,8 @@ How a value is compared
   bound for ``max`` (and for the regression of a lower-is-better metric). A check passes
   only when the evidence supports it; a 0.95 interval's lower bound is a 97.5 % one-sided
   bound.
+* Limits are met with a tolerance of 1e-9 (relative, at least absolute 1e-9), so a value
+  equal to its limit up to floating-point noise meets it.
 * ``severity`` says what a violation means: ``error`` -> ``fail``, ``warning`` -> ``warn``,
   ``info`` -> recorded (outcome ``pass``, marked violated).
 """
@@ -36,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from mlgate.report import Outcome
 
 Severity = Literal["error", "warning", "info"]
+REL_TOLERANCE = 1e-9
 
 
 class Direction(enum.Enum):
@@ -135,6 +138,11 @@ class Verdict:
         return "; ".join(_part_text(p) for p in bad)
 
 
+def _slack(limit: float) -> float:
+    """Tolerance for floating-point noise: a value equal to its limit meets it."""
+    return REL_TOLERANCE * max(1.0, abs(limit))
+
+
 def _num(x: float) -> str:
     return f"{x:.6g}"
 
@@ -157,9 +165,11 @@ def judge(
     low, high = interval if interval is not None else (value, value)
     parts: list[Part] = []
     if threshold.lower is not None:
-        parts.append(Part("min", threshold.lower, low, bool(low >= threshold.lower)))
+        lower = threshold.lower
+        parts.append(Part("min", lower, low, bool(low >= lower - _slack(lower))))
     if threshold.upper is not None:
-        parts.append(Part("max", threshold.upper, high, bool(high <= threshold.upper)))
+        upper = threshold.upper
+        parts.append(Part("max", upper, high, bool(high <= upper + _slack(upper))))
     pessimistic = low if direction is Direction.HIGHER else high
     parts.extend(_regression_parts(pessimistic, threshold, direction, baseline, baseline_missing))
     return _verdict(threshold, parts)
@@ -189,7 +199,7 @@ def _regression_parts(
                 out.append(Part(kind, limit, None, None, "the baseline value is 0"))
                 continue
             regression /= abs(baseline)
-        out.append(Part(kind, limit, regression, bool(regression <= limit)))
+        out.append(Part(kind, limit, regression, bool(regression <= limit + _slack(limit))))
     return out
 
 

@@ -69,7 +69,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.context import RunContext
-    from mlgate.metrics import Data, MetricDef
+    from mlgate.metric_catalog import MetricDef
+    from mlgate.metrics import Data
 
 MISSING_GROUP = "<missing>"
 
@@ -112,7 +113,7 @@ class PerformanceGate(BaseGate):
 
     def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
         """Metric names, ranges, and where predictions come from."""
-        from mlgate.metrics import ALIASES, METRICS
+        from mlgate.metric_catalog import ALIASES, METRICS
 
         assert isinstance(config, PerformanceConfig)
         problems = _source_problems(config)
@@ -132,13 +133,13 @@ class PerformanceGate(BaseGate):
 
     def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
         """Compute every configured metric overall and per slice, and judge it."""
-        from mlgate.metrics import metric_def
+        from mlgate.metric_catalog import metric_def
 
         assert isinstance(config, PerformanceConfig)
         frame = ctx.frame(config.data)
-        data = _prepare(config, ctx, frame)
-        if data.n == 0:
+        if len(frame) == 0:
             raise GateError(f"input `{config.data}` has no rows")
+        data = _prepare(config, ctx, frame)
         checks = []
         for name, threshold in config.metrics.items():
             mdef = metric_def(name)
@@ -169,7 +170,7 @@ def _source_problems(config: PerformanceConfig) -> list[tuple[NodePath, str]]:
 
 
 def _all_score_metrics(config: PerformanceConfig) -> bool:
-    from mlgate.metrics import metric_def
+    from mlgate.metric_catalog import metric_def
 
     defs = [metric_def(m) for m in config.metrics]
     return all(d is not None and d.needs_score for d in defs)
@@ -189,7 +190,8 @@ def _range_problems(at: NodePath, t: Threshold, mdef: MetricDef) -> list[tuple[N
 
 
 def _prepare(config: PerformanceConfig, ctx: RunContext, frame: pd.DataFrame) -> Data:
-    from mlgate.metrics import Data, metric_def
+    from mlgate.metric_catalog import metric_def
+    from mlgate.metrics import Data
 
     needs_score = any((d := metric_def(m)) is not None and d.needs_score for m in config.metrics)
     columns = [config.label, *config.slices]

@@ -63,8 +63,10 @@ def _message(err: Any, model: type[BaseModel], rel: NodePath) -> str:
         return "required key is missing"
     if kind == "literal_error":
         return f"must be one of {err['ctx']['expected']}"
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "string_type" and isinstance(err.get("input"), bool):
+        msg += " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)"
+    return msg
 
 
 def _unknown(allowed: list[str]) -> str:

@@ -23,6 +23,8 @@ from mlgate.errors import NodePath, PolicyError, Problem
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64
 MAX_NODES = 100_000
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ class _Builder:
                 self.name, node.start_mark, f"more than {MAX_NODES} values (an alias bomb?)"
             )
         self.marks[path] = Loc(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in (MAP_TAG, SEQ_TAG):
+            raise _problem(self.name, node.start_mark, f"unsupported YAML tag {node.tag}", path)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,54 @@
+"""The catalogue of metrics: names, tasks, direction, range. No numpy here, so that
+validating a policy stays fast; the computations live in :mod:`mlgate.metrics`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlgate.thresholds import Direction
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    """A metric's declared identity: tasks, direction, range, what it needs."""
+
+    name: str
+    tasks: tuple[str, ...]
+    direction: Direction
+    low: float
+    high: float
+    family: str  # confusion | rank | row
+    needs_score: bool = False
+    summary: str = ""
+
+
+_CLS = ("binary", "multiclass")
+_H, _L = Direction.HIGHER, Direction.LOWER
+INF = float("inf")
+
+METRICS: dict[str, MetricDef] = {
+    m.name: m
+    for m in [
+        MetricDef("accuracy", _CLS, _H, 0, 1, "confusion", summary="share of correct labels"),
+        MetricDef("balanced_accuracy", _CLS, _H, 0, 1, "confusion", summary="mean recall"),
+        MetricDef("precision", _CLS, _H, 0, 1, "confusion"),
+        MetricDef("recall", _CLS, _H, 0, 1, "confusion"),
+        MetricDef("f1", _CLS, _H, 0, 1, "confusion"),
+        MetricDef("mcc", _CLS, _H, -1, 1, "confusion", summary="Matthews correlation"),
+        MetricDef("roc_auc", _CLS, _H, 0, 1, "rank", needs_score=True),
+        MetricDef("pr_auc", ("binary",), _H, 0, 1, "rank", needs_score=True),
+        MetricDef("log_loss", _CLS, _L, 0, INF, "row", needs_score=True),
+        MetricDef("brier", _CLS, _L, 0, 2, "row", needs_score=True),
+        MetricDef("mae", ("regression",), _L, 0, INF, "row"),
+        MetricDef("mse", ("regression",), _L, 0, INF, "row"),
+        MetricDef("rmse", ("regression",), _L, 0, INF, "row"),
+        MetricDef("r2", ("regression",), _H, -INF, 1, "row"),
+        MetricDef("mape", ("regression",), _L, 0, INF, "row"),
+    ]
+}
+ALIASES = {"average_precision": "pr_auc", "brier_score": "brier", "matthews": "mcc"}
+
+
+def metric_def(name: str) -> MetricDef | None:
+    """The definition of ``name`` (aliases resolved), or None."""
+    return METRICS.get(ALIASES.get(name, name))

@@ -1,0 +1,104 @@
+"""Shared fixtures: running the real CLI, writing policies, golden files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "credit-scoring"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+MLGATE = Path(sys.executable).parent / "mlgate"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite golden files from current output"
+    )
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    """Run the CLI in-process through its one error handler (`mlgate.cli.run`)."""
+    from mlgate.cli import run
+
+    def invoke(*args: str | Path) -> Result:
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def mlgate_exe() -> Callable[..., Result]:
+    """Run the installed `mlgate` console script in a real subprocess."""
+
+    def invoke(
+        *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+        done = subprocess.run(
+            [str(MLGATE), *[str(a) for a in args]],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=full_env,
+            timeout=300,
+            check=False,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A private copy of the credit-scoring example project."""
+    target = tmp_path / "credit-scoring"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("reports"))
+    return target
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a text file below tmp_path and return its path."""
+
+    def put(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return put
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/<name>; --update-goldens rewrites it."""
+    update = bool(request.config.getoption("--update-goldens"))
+
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"golden file {path} is missing; run pytest --update-goldens")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return compare

@@ -1,0 +1,233 @@
+"""The real CLI, end to end: exit codes, outputs, and the example project."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mlgate.report import Report
+
+Run = Callable[..., object]
+
+
+def test_example_passes_through_the_installed_entry_point(mlgate_exe: Run, example: Path) -> None:
+    result = mlgate_exe(
+        "check",
+        example / "mlgate.yaml",
+        "-f",
+        "text",
+        "-f",
+        "markdown",
+        "-o",
+        "-",
+        "-o",
+        example / "out" / "report.md",
+    )
+    assert result.code == 0, result.err  # type: ignore[attr-defined]
+    assert "PASSED" in result.out  # type: ignore[attr-defined]
+    markdown = (example / "out" / "report.md").read_text()
+    assert markdown.startswith("## ✅ mlgate: credit-scoring-release — passed")
+    assert "model-quality/roc_auc[region]" in markdown
+
+
+def test_unmeetable_threshold_fails_and_names_check_and_line(
+    mlgate_exe: Run, example: Path
+) -> None:
+    policy = example / "mlgate.yaml"
+    text = policy.read_text().replace("accuracy: {min: 0.7}", "accuracy: {min: 0.99}")
+    policy.write_text(text)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "min: 0.99" in s)
+    result = mlgate_exe("check", policy, "-f", "markdown")
+    assert result.code == 1  # type: ignore[attr-defined]
+    out = result.out  # type: ignore[attr-defined]
+    needs_attention = out.split("### Needs attention")[1].split("### Gates")[0]
+    assert "`model-quality/accuracy`" in needs_attention
+    assert f"mlgate.yaml:{line}" in needs_attention
+    assert "min: 0.7865 is not &gt;= 0.99" in needs_attention
+
+
+def test_invalid_policy_exits_2_without_traceback(
+    mlgate_exe: Run, write: Callable[[str, str], Path]
+) -> None:
+    policy = write("mlgate.yaml", "version: 1\ngates:\n  - type: performance\n    data: x\n")
+    result = mlgate_exe("check", policy)
+    assert result.code == 2  # type: ignore[attr-defined]
+    assert "Traceback" not in result.err  # type: ignore[attr-defined]
+    assert re.search(r"mlgate.yaml:3: gates\[0\]\.task: required key is missing", result.err)  # type: ignore[attr-defined]
+
+
+def test_missing_and_unreadable_inputs_error_their_gate_only(cli: Run, example: Path) -> None:
+    policy = example / "mlgate.yaml"
+    (example / "data" / "eval.csv").unlink()
+    report_path = example / "report.json"
+    result = cli("check", policy, "-f", "json", "-o", report_path)
+    assert result.code == 1  # type: ignore[attr-defined]
+    report = Report.from_json(report_path.read_bytes())
+    outcomes = {g.id: g.outcome.value for g in report.gates}
+    assert outcomes == {"model-quality": "pass", "model-quality-live": "error"}
+    live = report.gates[1]
+    assert "input `eval`: file not found" in live.message
+    assert next(i for i in report.inputs if i.name == "eval").error == "file not found"
+
+
+def test_unparseable_input_is_a_gate_error(cli: Run, example: Path) -> None:
+    (example / "artifacts" / "predictions.csv").write_bytes(b'a,b\n1,"unterminated\n')
+    result = cli("check", example / "mlgate.yaml", "--only", "model-quality")
+    assert result.code == 1  # type: ignore[attr-defined]
+    assert "not valid csv" in result.out  # type: ignore[attr-defined]
+
+
+def test_missing_column_names_input_and_suggests(cli: Run, example: Path) -> None:
+    policy = example / "mlgate.yaml"
+    policy.write_text(policy.read_text().replace("label: y_true", "label: y_ture"))
+    result = cli("check", policy, "--only", "model-quality", "-f", "json")
+    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    assert (
+        report.gates[0].message
+        == "input `predictions` has no column `y_ture` (did you mean `y_true`?)"
+    )
+
+
+def test_only_and_skip(cli: Run, example: Path) -> None:
+    result = cli("check", example / "mlgate.yaml", "--skip", "model-quality-live", "-f", "json")
+    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    assert [g.outcome.value for g in report.gates] == ["pass", "skipped"]
+    bad = cli("check", example / "mlgate.yaml", "--only", "model-qualty")
+    assert bad.code == 2  # type: ignore[attr-defined]
+    assert "did you mean `model-quality`" in bad.err  # type: ignore[attr-defined]
+
+
+def test_fail_on_warning(cli: Run, example: Path) -> None:
+    policy = example / "mlgate.yaml"
+    policy.write_text(policy.read_text().replace("recall:   {min: 0.15", "recall:   {min: 0.5"))
+    assert cli("check", policy).code == 0  # type: ignore[attr-defined]
+    assert cli("check", policy, "--fail-on", "warning").code == 1  # type: ignore[attr-defined]
+
+
+def test_regression_against_a_baseline_report(cli: Run, example: Path) -> None:
+    policy = example / "mlgate.yaml"
+    baseline = example / "reports" / "main.json"
+    assert cli("check", policy, "-f", "json", "-o", baseline).code == 0  # type: ignore[attr-defined]
+    # the same predictions, with 8 % of scores replaced by noise: roc_auc drops
+    preds = example / "artifacts" / "predictions.csv"
+    lines = preds.read_text().splitlines()
+    rows = [line.split(",") for line in lines[1:]]
+    for i, row in enumerate(rows):
+        if i % 12 == 0:
+            row[2] = f"{(i * 7919 % 1000) / 1000:.3f}"
+    preds.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n")
+    result = cli("check", policy, "-f", "json")
+    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    check = next(c for c in report.checks() if c.id == "model-quality/roc_auc")
+    assert check.baseline is not None
+    assert check.outcome.value == "fail"
+    assert "max_regression" in check.message
+    assert report.baseline is not None
+
+
+def test_bad_baseline_is_a_usage_error(cli: Run, example: Path) -> None:
+    bad = example / "bad.json"
+    bad.write_text("{not json")
+    result = cli("check", example / "mlgate.yaml", "--baseline", bad)
+    assert result.code == 2  # type: ignore[attr-defined]
+    assert "not a valid mlgate report" in result.err  # type: ignore[attr-defined]
+
+
+def test_output_pairing_errors(cli: Run, example: Path) -> None:
+    policy = example / "mlgate.yaml"
+    two_stdout = cli("check", policy, "-f", "json", "-f", "markdown")
+    assert two_stdout.code == 2  # type: ignore[attr-defined]
+    too_many = cli("check", policy, "-f", "json", "-o", example / "a.json", "-o", example / "b.md")
+    assert too_many.code == 2  # type: ignore[attr-defined]
+    inferred = cli("check", policy, "-o", example / "a.json", "-o", example / "b.md")
+    assert inferred.code == 0  # type: ignore[attr-defined]
+    assert Report.from_json((example / "a.json").read_bytes()).outcome.value == "pass"
+    assert (example / "b.md").read_text().startswith("## ✅")
+    unknown = cli("check", policy, "-f", "yaml")
+    assert unknown.code == 2  # type: ignore[attr-defined]
+
+
+def test_json_report_round_trips(cli: Run, example: Path) -> None:
+    result = cli("check", example / "mlgate.yaml", "-f", "json")
+    report = Report.from_json(result.out)  # type: ignore[attr-defined]
+    assert report.to_json() == result.out  # type: ignore[attr-defined]
+    assert report.schema_version == 1
+    assert {i.name for i in report.inputs} == {
+        "train",
+        "eval",
+        "predictions",
+        "model",
+        "model_card",
+    }
+    assert all(len(i.sha256 or "") == 64 for i in report.inputs)
+
+
+def test_validate_list_gates_schema_explain_version(cli: Run, example: Path) -> None:
+    ok = cli("validate", example / "mlgate.yaml")
+    assert ok.code == 0  # type: ignore[attr-defined]
+    assert "ok (2 gates, 5 inputs)" in ok.out  # type: ignore[attr-defined]
+    gates = cli("list-gates").out  # type: ignore[attr-defined]
+    assert "performance" in gates
+    assert "row_count" in gates
+    schema = json.loads(cli("schema").out)  # type: ignore[attr-defined]
+    assert schema["title"] == "mlgate policy"
+    assert "PerformanceConfig" in json.dumps(schema["properties"]["gates"])
+    assert "Policy example" in cli("explain", "performance").out  # type: ignore[attr-defined]
+    assert cli("explain", "perf").code == 2  # type: ignore[attr-defined]
+    assert cli("--version").out.strip().startswith("mlgate, version")  # type: ignore[attr-defined]
+
+
+def test_internal_error_exits_3_with_traceback(
+    cli: Run, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mlgate.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(mlgate.engine, "run_policy", broken)
+    result = cli("check", example / "mlgate.yaml")
+    assert result.code == 3  # type: ignore[attr-defined]
+    assert "Traceback" in result.err  # type: ignore[attr-defined]
+    assert "this is a bug in mlgate" in result.err  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_exits_130(cli: Run, example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlgate.engine
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mlgate.engine, "run_policy", interrupted)
+    result = cli("check", example / "mlgate.yaml")
+    assert result.code == 130  # type: ignore[attr-defined]
+    assert "interrupted" in result.err  # type: ignore[attr-defined]
+
+
+def test_sigint_to_a_real_process_exits_130(example: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import time, mlgate.engine, mlgate.cli\n"
+        "def slow(*a, **k):\n    print('ready', flush=True); time.sleep(60)\n"
+        "mlgate.engine.run_policy = slow\n"
+        f"raise SystemExit(mlgate.cli.run(['check', {str(example / 'mlgate.yaml')!r}]))\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130
+        assert "interrupted" in err

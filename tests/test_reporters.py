@@ -1,0 +1,126 @@
+"""Every output format against reviewed golden files (`pytest --update-goldens`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE
+
+from mlgate.engine import RunOptions, run_policy
+from mlgate.policy import load_policy
+from mlgate.report import Report
+from mlgate.reporters import FORMATS, RenderOptions, renderer
+from mlgate.reporters.markdown import esc
+
+MIXED = """
+  - id: broken
+    type: performance
+    data: missing
+    task: regression
+    label: y
+    prediction: p
+    metrics: {mae: {max: 1}}
+  - id: paused
+    type: row_count
+    enabled: false
+    data: train
+    rows: {min: 1}
+waivers:
+  - check: model-quality/brier
+    reason: "calibration fix | tracked in <RISK-9>"
+    approved_by: risk-office
+    expires: 2027-03-31
+"""
+
+
+def stable(report: Report) -> Report:
+    """Zero the wall-clock fields so the report is byte-identical run to run."""
+    gates = tuple(g.model_copy(update={"duration_s": 0.0}) for g in report.gates)
+    return report.model_copy(update={"gates": gates, "duration_s": 0.0})
+
+
+def make_report(example: Path, case: str, monkeypatch: pytest.MonkeyPatch) -> Report:
+    monkeypatch.chdir(example.parent)
+    policy = Path(example.name) / "mlgate.yaml"
+    if case == "mixed":
+        text = (EXAMPLE / "mlgate.yaml").read_text()
+        text = re.sub(
+            r"^(inputs:.*\n)", r"\1  missing:     {path: data/missing.csv}\n", text, flags=re.M
+        )
+        text = text.replace("accuracy: {min: 0.7}", "accuracy: {min: 0.99}")
+        text = text.replace("brier:    {max: 0.2}", "brier:    {max: 0.1}")
+        text = text.replace("recall:   {min: 0.15", "recall:   {min: 0.5")
+        policy.write_text(text + MIXED)
+    options = RunOptions(today=dt.date(2026, 11, 27), created_at="2026-11-27T00:00:00+00:00")
+    report, _ = run_policy(load_policy(policy), options)
+    return stable(report)
+
+
+SUFFIX = {"text": "txt", "json": "json", "markdown": "md"}
+
+
+@pytest.mark.parametrize("case", ["pass", "mixed"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_format_matches_golden(
+    fmt: str,
+    case: str,
+    example: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    golden: Callable[[str, str], None],
+) -> None:
+    report = make_report(example, case, monkeypatch)
+    text = renderer(fmt)(report, RenderOptions(color=False, width=140))
+    golden(f"{fmt}/{case}.{SUFFIX[fmt]}", text)
+
+
+def test_rendering_is_deterministic(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = make_report(example, "mixed", monkeypatch)
+    second = make_report(example, "mixed", monkeypatch)
+    for fmt in FORMATS:
+        options = RenderOptions()
+        assert renderer(fmt)(first, options) == renderer(fmt)(second, options)
+
+
+def test_mixed_report_outcomes(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = make_report(example, "mixed", monkeypatch)
+    assert {g.id: g.outcome.value for g in report.gates} == {
+        "model-quality": "fail",
+        "model-quality-live": "pass",
+        "broken": "error",
+        "paused": "skipped",
+    }
+    counts = report.counts()
+    assert counts["waived"] >= 1
+    assert counts["warn"] >= 1
+    markdown = renderer("markdown")(report, RenderOptions())
+    assert "calibration fix \\| tracked in &lt;RISK-9&gt;" in markdown
+    assert "<RISK-9>" not in markdown
+    attention = markdown.split("### Needs attention")[1].split("### Gates")[0]
+    rows = [line for line in attention.splitlines() if line.startswith("| ")][1:]
+    icons = [row.split("|")[1].strip() for row in rows if not row.startswith("|---")]
+    assert icons[0] == "💥"  # errors first, then failures, then warnings
+    assert icons.index("⚠️") > icons.index("❌")
+
+
+def test_text_colour_only_when_asked(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = make_report(example, "pass", monkeypatch)
+    plain = renderer("text")(report, RenderOptions(color=False))
+    coloured = renderer("text")(report, RenderOptions(color=True))
+    assert "\x1b[" not in plain
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured).split() == plain.split()
+
+
+def test_markdown_escaping() -> None:
+    assert esc("a|b\nc <script>&") == "a\\|b<br>c &lt;script&gt;&amp;"
+
+
+def test_json_golden_is_a_valid_report() -> None:
+    golden_json = Path(__file__).parent / "golden" / "json" / "mixed.json"
+    report = Report.from_json(golden_json.read_text())
+    assert json.loads(report.to_json()) == json.loads(golden_json.read_text())
