@@ -30,7 +30,7 @@ from mlgate.metric_catalog import ALIASES, METRICS
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
-BATCH_CELLS = 4_000_000  # values gathered per bootstrap batch (about 32 MB of float64)
+BATCH_CELLS = 1_000_000  # rows gathered per bootstrap batch (8 MB per gathered array)
 
 
 @dataclass
@@ -94,14 +94,17 @@ class Data:
             eps = np.finfo(np.float64).eps
             return {"abs": np.abs(r), "sq": r * r, "ape": np.abs(r) / np.maximum(np.abs(y), eps)}
         assert self.scores is not None
-        probs = (
-            self.scores
-            if self.scores.ndim == 2
-            else np.column_stack([1.0 - self.scores, self.scores])
-        )
+        eps = np.finfo(np.float64).eps
+        if self.scores.ndim == 1:  # binary: no (n, 2) temporaries
+            y = self.y.astype(np.float64)
+            p_true = np.where(self.y == 1, self.scores, 1.0 - self.scores)
+            return {
+                "log_loss": -np.log(np.clip(p_true, eps, 1 - eps)),
+                "brier": (y - self.scores) ** 2,
+            }
+        probs = self.scores
         onehot = np.zeros_like(probs)
         onehot[np.arange(self.n), self.y.astype(np.int64)] = 1.0
-        eps = np.finfo(np.float64).eps
         clipped = np.clip(probs, eps, 1 - eps)
         logloss = -np.log(clipped[np.arange(self.n), self.y.astype(np.int64)])
         brier = ((onehot - probs) ** 2).sum(axis=1)
