@@ -231,3 +231,16 @@ def test_sigint_to_a_real_process_exits_130(example: Path) -> None:
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 130
         assert "interrupted" in err
+
+
+def test_click_runner_drives_the_same_commands(example: Path) -> None:
+    from click.testing import CliRunner
+
+    from mlgate.cli import cli as click_cli
+
+    runner = CliRunner()
+    result = runner.invoke(click_cli, ["check", str(example / "mlgate.yaml"), "-f", "json"])
+    assert result.exit_code == 0
+    assert Report.from_json(result.stdout).outcome.value == "pass"
+    listed = runner.invoke(click_cli, ["list-gates"])
+    assert "performance" in listed.stdout

@@ -161,3 +161,32 @@ def test_broken_plugins_are_named(cls: object, name: str, message: str) -> None:
 def test_a_valid_plugin_class_passes_validation() -> None:
     _validate(Good, "good", "gate plug-in `good`")
     assert inspect.isclass(Good)
+
+
+@pytest.mark.parametrize(
+    ("name", "writer"),
+    [
+        ("data.csv", lambda f, p: f.to_csv(p, index=False)),
+        ("data.tsv", lambda f, p: f.to_csv(p, index=False, sep="\t")),
+        ("data.csv.gz", lambda f, p: f.to_csv(p, index=False)),
+        ("data.parquet", lambda f, p: f.to_parquet(p)),
+        ("data.feather", lambda f, p: f.to_feather(p)),
+        ("data.jsonl", lambda f, p: f.to_json(p, orient="records", lines=True)),
+        ("data.json", lambda f, p: f.to_json(p, orient="records")),
+    ],
+)
+def test_every_dataset_format_is_read(
+    name: str, writer: Callable[..., None], tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": range(42), "b": [f"x{i}" for i in range(42)]})
+    writer(frame, tmp_path / name)
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        f"version: 1\ninputs:\n  d: {{path: {name}}}\ngates:\n"
+        "  - type: row_count\n    data: d\n    rows: {between: [42, 42]}\n"
+    )
+    report, _ = run_policy(load_policy(policy))
+    assert report.gates[0].outcome.value == "pass", report.gates[0].message
+    assert report.inputs[0].rows == 42

@@ -231,3 +231,10 @@ def test_loader_raises_only_policy_errors_on_any_text(text: str, tmp_path: Path)
     path.write_text(text, encoding="utf-8")
     with contextlib.suppress(PolicyError):
         load_policy(path)
+
+
+def test_absurdly_deep_nesting_is_rejected_without_recursion(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("version: 1\nname: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(PolicyError, match="nested deeper than 64 levels"):
+        load_policy(deep)
