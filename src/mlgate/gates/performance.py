@@ -57,10 +57,11 @@ import builtins
 import zlib
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
+from mlgate.gates.predictions import PredictionConfig, prepare, source_problems
 from mlgate.report import CheckResult
 from mlgate.thresholds import Threshold
 
@@ -75,32 +76,13 @@ if TYPE_CHECKING:
 MISSING_GROUP = "<missing>"
 
 
-class BootstrapConfig(BaseModel):
-    """How confidence intervals are resampled."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    n_boot: int = Field(default=1000, ge=100, le=100_000)
-    seed: int = 0
-
-
-class PerformanceConfig(GateConfig):
+class PerformanceConfig(PredictionConfig):
     """Keys of a ``type: performance`` gate."""
 
     type: Literal["performance"]
-    data: str
-    task: Literal["binary", "multiclass", "regression"]
-    label: str
-    prediction: str | None = None
-    score: str | list[str] | None = None
-    model: str | None = None
-    features: list[str] | None = Field(default=None, min_length=1)
-    positive_label: str | int | float | bool | None = None
-    average: Literal["macro", "weighted", "micro"] = "macro"
     metrics: dict[str, Threshold] = Field(min_length=1)
     slices: list[str] = Field(default_factory=list)
     min_samples: int = Field(default=30, ge=1)
-    bootstrap: BootstrapConfig = Field(default_factory=BootstrapConfig)
 
 
 class PerformanceGate(BaseGate):
@@ -116,7 +98,7 @@ class PerformanceGate(BaseGate):
         from mlgate.metric_catalog import ALIASES, METRICS
 
         assert isinstance(config, PerformanceConfig)
-        problems = _source_problems(config)
+        problems = source_problems(config, scores_only=_all_score_metrics(config))
         for name, threshold in config.metrics.items():
             mdef = METRICS.get(ALIASES.get(name, name))
             at: NodePath = ("metrics", name)
@@ -139,7 +121,10 @@ class PerformanceGate(BaseGate):
         frame = ctx.frame(config.data)
         if len(frame) == 0:
             raise GateError(f"input `{config.data}` has no rows")
-        data = _prepare(config, ctx, frame)
+        needs_score = any(
+            (d := metric_def(m)) is not None and d.needs_score for m in config.metrics
+        )
+        data = prepare(config, ctx, frame, needs_score=needs_score, extra_columns=config.slices)
         checks = []
         for name, threshold in config.metrics.items():
             mdef = metric_def(name)
@@ -148,25 +133,6 @@ class PerformanceGate(BaseGate):
             for column in config.slices:
                 checks.append(_slice_check(name, mdef, threshold, data, frame, column, config, ctx))
         return checks
-
-
-def _source_problems(config: PerformanceConfig) -> list[tuple[NodePath, str]]:
-    out: list[tuple[NodePath, str]] = []
-    if config.model is not None:
-        if config.features is None:
-            out.append((("features",), "`model:` needs `features:` (the model's input columns)"))
-        for key in ("prediction", "score"):
-            if getattr(config, key) is not None:
-                out.append(((key,), f"`{key}:` and `model:` exclude each other"))
-    elif config.prediction is None and not _all_score_metrics(config):
-        out.append((("prediction",), "required key is missing (or give `model:` and `features:`)"))
-    if config.task == "regression" and config.score is not None:
-        out.append((("score",), "regression has no `score:`; use `prediction:`"))
-    if config.task == "binary" and isinstance(config.score, list):
-        out.append((("score",), "binary `score:` is one column (the positive-class probability)"))
-    if config.task == "multiclass" and isinstance(config.score, str):
-        out.append((("score",), "multiclass `score:` lists one probability column per class"))
-    return out
 
 
 def _all_score_metrics(config: PerformanceConfig) -> bool:
@@ -184,183 +150,6 @@ def _range_problems(at: NodePath, t: Threshold, mdef: MetricDef) -> list[tuple[N
     if t.between is not None and not all(mdef.low <= v <= mdef.high for v in t.between):
         out.append(((*at, "between"), f"values must lie between {mdef.low:g} and {mdef.high:g}"))
     return out
-
-
-# ----------------------------------------------------------------------------- inputs
-
-
-def _prepare(config: PerformanceConfig, ctx: RunContext, frame: pd.DataFrame) -> Data:
-    from mlgate.metric_catalog import metric_def
-    from mlgate.metrics import Data
-
-    needs_score = any((d := metric_def(m)) is not None and d.needs_score for m in config.metrics)
-    columns = [config.label, *config.slices]
-    if config.model is None:
-        columns += [c for c in (config.prediction,) if c]
-        columns += [config.score] if isinstance(config.score, str) else list(config.score or [])
-    else:
-        columns += list(config.features or [])
-    ctx.require_columns(config.data, frame, columns)
-    y_raw = frame[config.label].to_numpy()
-    _no_missing(frame, config.label, config.data)
-    p_raw: np.ndarray | None
-    if config.model is not None:
-        p_raw, proba, classes = _predict(config, ctx, frame, needs_score)
-    else:
-        p_raw = frame[config.prediction].to_numpy() if config.prediction else None
-        if config.prediction:
-            _no_missing(frame, config.prediction, config.data)
-        proba, classes = _score_columns(config, frame), None
-    if config.task == "regression":
-        y_float = _floats(y_raw, config.label)
-        assert y_float is not None
-        return Data("regression", y_float, _floats(p_raw, "prediction"))
-    if config.task == "binary":
-        return _binary(config, y_raw, p_raw, proba, classes)
-    return _multiclass(config, y_raw, p_raw, proba, classes)
-
-
-def _no_missing(frame: pd.DataFrame, column: str, data: str) -> None:
-    missing = int(frame[column].isna().sum())
-    if missing:
-        raise GateError(f"input `{data}` column `{column}` has {missing} missing values")
-
-
-def _floats(values: np.ndarray | None, what: str) -> np.ndarray | None:
-    import numpy as np
-
-    if values is None:
-        return None
-    try:
-        return np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise GateError(f"`{what}` must be numeric for a regression task") from None
-
-
-def _score_columns(config: PerformanceConfig, frame: pd.DataFrame) -> np.ndarray | None:
-    import numpy as np
-
-    if config.score is None:
-        return None
-    cols = [config.score] if isinstance(config.score, str) else config.score
-    sub = frame[cols]
-    if sub.isna().any().any():
-        raise GateError(f"input `{config.data}`: score columns have missing values")
-    try:
-        values = sub.to_numpy(dtype=np.float64)
-    except (TypeError, ValueError):
-        raise GateError(f"input `{config.data}`: score columns must be numeric") from None
-    out: np.ndarray = values[:, 0] if isinstance(config.score, str) else values
-    return out
-
-
-def _predict(
-    config: PerformanceConfig, ctx: RunContext, frame: pd.DataFrame, needs_score: bool
-) -> tuple[np.ndarray, np.ndarray | None, list[Any] | None]:
-    assert config.model is not None
-    assert config.features is not None
-    model = ctx.model(config.model)
-    features = frame[config.features]
-    try:
-        predicted = model.predict(features)
-        proba = model.predict_proba(features) if needs_score else None
-    except Exception as exc:
-        raise GateError(f"model `{config.model}` failed to predict: {type(exc).__name__}") from None
-    if needs_score and proba is None:
-        raise GateError(f"model `{config.model}` gives no probabilities (no predict_proba)")
-    return predicted, proba, model.classes
-
-
-def _check_probabilities(values: np.ndarray, what: str) -> None:
-    import numpy as np
-
-    if not np.all(np.isfinite(values)) or values.min() < 0 or values.max() > 1:
-        raise GateError(f"{what} must be probabilities in [0, 1]")
-
-
-def _binary(
-    config: PerformanceConfig,
-    y_raw: np.ndarray,
-    p_raw: np.ndarray | None,
-    proba: np.ndarray | None,
-    classes: list[Any] | None,
-) -> Data:
-    import numpy as np
-
-    from mlgate.metrics import Data
-
-    labels = _distinct(y_raw)
-    if len(labels) > 2:
-        raise GateError(
-            f"task is binary but `{config.label}` has {len(labels)} distinct values; "
-            "use task: multiclass"
-        )
-    positive = _positive_label(config, labels, classes)
-    y = (y_raw == positive).astype(np.int64)
-    p = (p_raw == positive).astype(np.int64) if p_raw is not None else None
-    scores = None
-    if proba is not None:
-        scores = proba if proba.ndim == 1 else proba[:, _class_index(classes, positive, proba)]
-        _check_probabilities(scores, f"`{config.score or 'predict_proba'}`")
-    return Data("binary", y, p, scores)
-
-
-def _class_index(classes: list[Any] | None, positive: Any, proba: np.ndarray) -> int:
-    if classes is None:
-        return int(proba.shape[1]) - 1
-    if positive not in classes:
-        raise GateError(f"the model does not know the positive label {positive!r}")
-    return classes.index(positive)
-
-
-def _distinct(values: np.ndarray) -> list[Any]:
-    import pandas as pd
-
-    return sorted(pd.unique(values).tolist(), key=repr)
-
-
-def _positive_label(config: PerformanceConfig, labels: list[Any], classes: list[Any] | None) -> Any:
-    if config.positive_label is not None:
-        return config.positive_label
-    known = set(labels) | set(classes or [])
-    if known <= {0, 1}:
-        return 1
-    raise GateError(
-        f"labels of `{config.label}` are not 0/1; set `positive_label:` "
-        f"(found {len(labels)} distinct labels)"
-    )
-
-
-def _multiclass(
-    config: PerformanceConfig,
-    y_raw: np.ndarray,
-    p_raw: np.ndarray | None,
-    proba: np.ndarray | None,
-    classes: list[Any] | None,
-) -> Data:
-    import numpy as np
-
-    from mlgate.metrics import Data
-
-    seen = set(_distinct(y_raw)) | (set(_distinct(p_raw)) if p_raw is not None else set())
-    if classes is None:
-        classes = sorted(seen, key=lambda v: (str(type(v)), v))
-    unknown = seen - set(classes)
-    if unknown:
-        raise GateError(f"{len(unknown)} label values are not among the model's classes")
-    index = {c: i for i, c in enumerate(classes)}
-    y = np.fromiter((index[v] for v in y_raw), dtype=np.int64, count=len(y_raw))
-    p = None
-    if p_raw is not None:
-        p = np.fromiter((index[v] for v in p_raw), dtype=np.int64, count=len(p_raw))
-    if proba is not None:
-        if proba.ndim != 2 or proba.shape[1] != len(classes):
-            raise GateError(
-                f"{len(classes)} classes but {proba.shape[1] if proba.ndim == 2 else 1} "
-                "probability columns (one per class, in sorted class order)"
-            )
-        _check_probabilities(proba, "class probabilities")
-    return Data("multiclass", y, p, proba, k=len(classes), average=config.average)
 
 
 # ----------------------------------------------------------------------------- checks

@@ -1,0 +1,247 @@
+"""Shared by the gates that judge predictions (performance, fairness).
+
+Predictions come either from columns of a dataset input (``prediction``, ``score``) or from a
+model input applied to ``features``; labels are encoded once here (binary: 1 = positive
+label; multiclass: sorted class codes; regression: floats), with clear errors for missing
+columns, missing values, non-binary labels and scores that are not probabilities.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mlgate.errors import GateError, NodePath
+from mlgate.gates.base import GateConfig
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from mlgate.context import RunContext
+    from mlgate.metrics import Data
+
+
+class BootstrapConfig(BaseModel):
+    """How confidence intervals are resampled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n_boot: int = Field(default=1000, ge=100, le=100_000)
+    seed: int = 0
+
+
+class PredictionConfig(GateConfig):
+    """Keys that say where labels, predictions and scores come from."""
+
+    data: str
+    task: Literal["binary", "multiclass", "regression"]
+    label: str
+    prediction: str | None = None
+    score: str | list[str] | None = None
+    model: str | None = None
+    features: list[str] | None = Field(default=None, min_length=1)
+    positive_label: str | int | float | bool | None = None
+    average: Literal["macro", "weighted", "micro"] = "macro"
+    bootstrap: BootstrapConfig = Field(default_factory=BootstrapConfig)
+
+
+def source_problems(config: PredictionConfig, scores_only: bool) -> list[tuple[NodePath, str]]:
+    """Where predictions come from: a prediction column, or a model and its features."""
+    out: list[tuple[NodePath, str]] = []
+    if config.model is not None:
+        if config.features is None:
+            out.append((("features",), "`model:` needs `features:` (the model's input columns)"))
+        for key in ("prediction", "score"):
+            if getattr(config, key) is not None:
+                out.append(((key,), f"`{key}:` and `model:` exclude each other"))
+    elif config.prediction is None and not scores_only:
+        out.append((("prediction",), "required key is missing (or give `model:` and `features:`)"))
+    if config.task == "regression" and config.score is not None:
+        out.append((("score",), "regression has no `score:`; use `prediction:`"))
+    if config.task == "binary" and isinstance(config.score, list):
+        out.append((("score",), "binary `score:` is one column (the positive-class probability)"))
+    if config.task == "multiclass" and isinstance(config.score, str):
+        out.append((("score",), "multiclass `score:` lists one probability column per class"))
+    return out
+
+
+def prepare(
+    config: PredictionConfig,
+    ctx: RunContext,
+    frame: pd.DataFrame,
+    *,
+    needs_score: bool,
+    extra_columns: list[str],
+) -> Data:
+    """Labels, predictions and scores of ``config`` encoded for the metric functions."""
+    from mlgate.metrics import Data
+
+    columns = [config.label, *extra_columns]
+    if config.model is None:
+        columns += [c for c in (config.prediction,) if c]
+        columns += [config.score] if isinstance(config.score, str) else list(config.score or [])
+    else:
+        columns += list(config.features or [])
+    ctx.require_columns(config.data, frame, columns)
+    y_raw = frame[config.label].to_numpy()
+    _no_missing(frame, config.label, config.data)
+    p_raw: np.ndarray | None
+    if config.model is not None:
+        p_raw, proba, classes = _predict(config, ctx, frame, needs_score)
+    else:
+        p_raw = frame[config.prediction].to_numpy() if config.prediction else None
+        if config.prediction:
+            _no_missing(frame, config.prediction, config.data)
+        proba, classes = _score_columns(config, frame), None
+    if config.task == "regression":
+        y_float = _floats(y_raw, config.label)
+        assert y_float is not None
+        return Data("regression", y_float, _floats(p_raw, "prediction"))
+    if config.task == "binary":
+        return _binary(config, y_raw, p_raw, proba, classes)
+    return _multiclass(config, y_raw, p_raw, proba, classes)
+
+
+def _no_missing(frame: pd.DataFrame, column: str, data: str) -> None:
+    missing = int(frame[column].isna().sum())
+    if missing:
+        raise GateError(f"input `{data}` column `{column}` has {missing} missing values")
+
+
+def _floats(values: np.ndarray | None, what: str) -> np.ndarray | None:
+    import numpy as np
+
+    if values is None:
+        return None
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GateError(f"`{what}` must be numeric for a regression task") from None
+
+
+def _score_columns(config: PredictionConfig, frame: pd.DataFrame) -> np.ndarray | None:
+    import numpy as np
+
+    if config.score is None:
+        return None
+    cols = [config.score] if isinstance(config.score, str) else config.score
+    sub = frame[cols]
+    if sub.isna().any().any():
+        raise GateError(f"input `{config.data}`: score columns have missing values")
+    try:
+        values = sub.to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GateError(f"input `{config.data}`: score columns must be numeric") from None
+    out: np.ndarray = values[:, 0] if isinstance(config.score, str) else values
+    return out
+
+
+def _predict(
+    config: PredictionConfig, ctx: RunContext, frame: pd.DataFrame, needs_score: bool
+) -> tuple[np.ndarray, np.ndarray | None, list[Any] | None]:
+    assert config.model is not None
+    assert config.features is not None
+    model = ctx.model(config.model)
+    features = frame[config.features]
+    try:
+        predicted = model.predict(features)
+        proba = model.predict_proba(features) if needs_score else None
+    except Exception as exc:
+        raise GateError(f"model `{config.model}` failed to predict: {type(exc).__name__}") from None
+    if needs_score and proba is None:
+        raise GateError(f"model `{config.model}` gives no probabilities (no predict_proba)")
+    return predicted, proba, model.classes
+
+
+def _check_probabilities(values: np.ndarray, what: str) -> None:
+    import numpy as np
+
+    if not np.all(np.isfinite(values)) or values.min() < 0 or values.max() > 1:
+        raise GateError(f"{what} must be probabilities in [0, 1]")
+
+
+def _binary(
+    config: PredictionConfig,
+    y_raw: np.ndarray,
+    p_raw: np.ndarray | None,
+    proba: np.ndarray | None,
+    classes: list[Any] | None,
+) -> Data:
+    import numpy as np
+
+    from mlgate.metrics import Data
+
+    labels = _distinct(y_raw)
+    if len(labels) > 2:
+        raise GateError(
+            f"task is binary but `{config.label}` has {len(labels)} distinct values; "
+            "use task: multiclass"
+        )
+    positive = _positive_label(config, labels, classes)
+    y = (y_raw == positive).astype(np.int64)
+    p = (p_raw == positive).astype(np.int64) if p_raw is not None else None
+    scores = None
+    if proba is not None:
+        scores = proba if proba.ndim == 1 else proba[:, _class_index(classes, positive, proba)]
+        _check_probabilities(scores, f"`{config.score or 'predict_proba'}`")
+    return Data("binary", y, p, scores)
+
+
+def _class_index(classes: list[Any] | None, positive: Any, proba: np.ndarray) -> int:
+    if classes is None:
+        return int(proba.shape[1]) - 1
+    if positive not in classes:
+        raise GateError(f"the model does not know the positive label {positive!r}")
+    return classes.index(positive)
+
+
+def _distinct(values: np.ndarray) -> list[Any]:
+    import pandas as pd
+
+    return sorted(pd.unique(values).tolist(), key=repr)
+
+
+def _positive_label(config: PredictionConfig, labels: list[Any], classes: list[Any] | None) -> Any:
+    if config.positive_label is not None:
+        return config.positive_label
+    known = set(labels) | set(classes or [])
+    if known <= {0, 1}:
+        return 1
+    raise GateError(
+        f"labels of `{config.label}` are not 0/1; set `positive_label:` "
+        f"(found {len(labels)} distinct labels)"
+    )
+
+
+def _multiclass(
+    config: PredictionConfig,
+    y_raw: np.ndarray,
+    p_raw: np.ndarray | None,
+    proba: np.ndarray | None,
+    classes: list[Any] | None,
+) -> Data:
+    import numpy as np
+
+    from mlgate.metrics import Data
+
+    seen = set(_distinct(y_raw)) | (set(_distinct(p_raw)) if p_raw is not None else set())
+    if classes is None:
+        classes = sorted(seen, key=lambda v: (str(type(v)), v))
+    unknown = seen - set(classes)
+    if unknown:
+        raise GateError(f"{len(unknown)} label values are not among the model's classes")
+    index = {c: i for i, c in enumerate(classes)}
+    y = np.fromiter((index[v] for v in y_raw), dtype=np.int64, count=len(y_raw))
+    p = None
+    if p_raw is not None:
+        p = np.fromiter((index[v] for v in p_raw), dtype=np.int64, count=len(p_raw))
+    if proba is not None:
+        if proba.ndim != 2 or proba.shape[1] != len(classes):
+            raise GateError(
+                f"{len(classes)} classes but {proba.shape[1] if proba.ndim == 2 else 1} "
+                "probability columns (one per class, in sorted class order)"
+            )
+        _check_probabilities(proba, "class probabilities")
+    return Data("multiclass", y, p, proba, k=len(classes), average=config.average)
