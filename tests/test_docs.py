@@ -6,15 +6,26 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parent.parent / "README.md"
+BUILTIN = ["performance", "fairness"]
 
 
-def test_readme_gate_reference_matches_explain(cli: Callable[..., object]) -> None:
+@pytest.mark.parametrize("gate_type", BUILTIN)
+def test_readme_gate_reference_matches_explain(cli: Callable[..., object], gate_type: str) -> None:
     text = README.read_text(encoding="utf-8")
-    match = re.search(r"### `performance`\n\n<!-- generated.*?-->\n```text\n(.*?)```\n", text, re.S)
-    assert match, "README has no generated section for the performance gate"
-    explained = cli("explain", "performance").out  # type: ignore[attr-defined]
-    assert match.group(1) == explained, "README is stale: paste `mlgate explain performance`"
+    pattern = rf"### `{gate_type}`\n\n<!-- generated.*?-->\n```text\n(.*?)```\n"
+    match = re.search(pattern, text, re.S)
+    assert match, f"README has no generated section for the {gate_type} gate"
+    explained = cli("explain", gate_type).out  # type: ignore[attr-defined]
+    assert match.group(1) == explained, f"README is stale: paste `mlgate explain {gate_type}`"
+
+
+def test_every_builtin_gate_is_documented(cli: Callable[..., object]) -> None:
+    listed = cli("list-gates").out  # type: ignore[attr-defined]
+    builtin = [line.split()[0] for line in listed.splitlines() if "[mlgate " in line]
+    assert sorted(builtin) == sorted(BUILTIN)
 
 
 def test_readme_quickstart_commands_exist() -> None:

@@ -38,7 +38,7 @@ def test_each_input_is_parsed_once_however_many_gates_read_it(example: Path) -> 
     policy_file.write_text(text + extra)
     report, store = run_policy(load_policy(policy_file))
     assert store.loads == {"predictions": 1, "eval": 1, "model": 1}
-    assert [g.outcome.value for g in report.gates] == ["pass", "pass", "pass", "pass"]
+    assert [g.outcome.value for g in report.gates] == ["pass"] * 5
 
 
 WAIVED = """
@@ -90,7 +90,7 @@ def test_a_gate_that_raises_does_not_stop_the_others(
 
     monkeypatch.setattr(performance.PerformanceGate, "run", flaky)
     report, _ = run_policy(load_policy(example / "mlgate.yaml"))
-    assert [g.outcome.value for g in report.gates] == ["error", "pass"]
+    assert [g.outcome.value for g in report.gates] == ["error", "pass", "pass"]
     assert report.gates[0].message == "the gate raised ZeroDivisionError: unexpected"
     assert report.failed()
 

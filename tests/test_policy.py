@@ -238,3 +238,9 @@ def test_absurdly_deep_nesting_is_rejected_without_recursion(tmp_path: Path) -> 
     deep.write_text("version: 1\nname: " + "[" * 100_000 + "]" * 100_000 + "\n")
     with pytest.raises(PolicyError, match="nested deeper than 64 levels"):
         load_policy(deep)
+
+
+def test_inputs_of_the_wrong_type_are_a_policy_error(write: Callable[[str, str], Path]) -> None:
+    # found by the property test above: `inputs: 1` once raised a TypeError
+    with pytest.raises(PolicyError, match="inputs: Input should be a valid dictionary"):
+        load_policy(write("p.yaml", "version: 1\ninputs: 1\ngates: []\n"))

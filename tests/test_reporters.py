@@ -91,6 +91,7 @@ def test_mixed_report_outcomes(example: Path, monkeypatch: pytest.MonkeyPatch) -
     assert {g.id: g.outcome.value for g in report.gates} == {
         "model-quality": "fail",
         "model-quality-live": "pass",
+        "fairness": "pass",
         "broken": "error",
         "paused": "skipped",
     }

@@ -157,7 +157,8 @@ def _validate_gates(
     raw = data.get("gates") if isinstance(data, dict) else None
     if not isinstance(raw, list):
         return []
-    inputs = set(doc.inputs) if doc else set(data.get("inputs") or {})
+    raw_inputs = data.get("inputs") if isinstance(data, dict) else None
+    inputs = set(doc.inputs) if doc else set(raw_inputs if isinstance(raw_inputs, dict) else {})
     specs: list[GateSpec] = []
     seen: dict[str, int] = {}
     for i, block in enumerate(raw):

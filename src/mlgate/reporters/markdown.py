@@ -117,18 +117,20 @@ def _groups(check: CheckResult) -> list[str]:
         return []
     worst = check.evidence.get("worst_group")
     column = esc(check.evidence.get("column", "group"))
-    out = [
-        f"`{esc(check.id)}` by {column}:",
-        "",
-        f"| {column} | rows | value | judged |",
-        "|---|---|---|---|",
-    ]
+    fixed = ("group", "n", "judged")
+    extra = [k for k in groups[0] if k not in fixed]
+    head = [column, "rows", *[esc(k.replace("_", " ")) for k in extra], "judged"]
+    out = [f"`{esc(check.id)}` by {column}:", "", _row(head), _row(["---"] * len(head))]
     for g in groups:
         name = esc(g["group"])
         name = f"**{name}** (worst)" if g["group"] == worst else name
         judged = "yes" if g.get("judged") else "no (too few rows)"
-        out.append(f"| {name} | {g['n']} | {number(g.get('value'))} | {judged} |")
+        out.append(_row([name, str(g["n"]), *[number(g.get(k)) for k in extra], judged]))
     return [*out, ""]
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def _waivers(report: Report) -> list[str]:
