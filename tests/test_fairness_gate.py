@@ -363,3 +363,43 @@ def test_favorable_negative_selection_rate_is_the_negative_prediction_rate(
     )
     assert check.observed == pytest.approx(sr.ratio(), abs=1e-12)
     assert check.evidence["worst_group"] == sr.by_group.idxmin()
+
+
+def test_disparity_regression_against_a_baseline(cli: Run, tmp_path: Path) -> None:
+    body = "    sensitive_features: [sex]\n    metrics:\n      demographic_parity_difference: {max: 1, max_regression: 0.02}\n"
+    frame = biased_frame(bias=0.02)
+    frame.to_csv(tmp_path / "preds.csv", index=False)
+    policy = tmp_path / "mlgate.yaml"
+    policy.write_text(
+        "version: 1\ninputs:\n  preds: {path: preds.csv}\nbaseline: main.json\ngates:\n"
+        "  - id: fair\n    type: fairness\n    data: preds\n    label: y\n    prediction: p\n"
+        + body
+    )
+    assert cli("check", policy, "-o", tmp_path / "main.json").code == 0  # type: ignore[attr-defined]
+    biased_frame(bias=0.25).to_csv(tmp_path / "preds.csv", index=False)
+    result = cli("check", policy, "-f", "json")
+    check = checks(Report.model_validate_json(result.out))["demographic_parity_difference[sex]"]  # type: ignore[attr-defined]
+    assert check.baseline is not None
+    assert check.outcome.value == "fail"
+    assert "max_regression" in check.message
+
+
+def test_predictions_from_a_model_input(cli: Run, tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    frame = biased_frame(n=1000)
+    model = LogisticRegression().fit(frame[["age", "s"]], frame.y)
+    sio.dump(model, tmp_path / "model.skops")
+    frame.to_csv(tmp_path / "eval.csv", index=False)
+    policy = tmp_path / "mlgate.yaml"
+    policy.write_text(
+        "version: 1\ninputs:\n  eval: {path: eval.csv}\n  model: {path: model.skops}\ngates:\n"
+        "  - type: fairness\n    data: eval\n    model: model\n    features: [age, s]\n    label: y\n"
+        "    sensitive_features: [sex]\n    metrics:\n      demographic_parity_difference: {max: 1}\n"
+    )
+    result = cli("check", policy, "-f", "json")
+    check = checks(Report.model_validate_json(result.out))["demographic_parity_difference[sex]"]  # type: ignore[attr-defined]
+    predicted = model.predict(frame[["age", "s"]])
+    expected = flm.demographic_parity_difference(frame.y, predicted, sensitive_features=frame.sex)
+    assert check.observed == pytest.approx(expected, abs=1e-12)
