@@ -18,10 +18,15 @@ $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 example: $(STAMP)
 	$(BIN)/mlgate check examples/credit-scoring/mlgate.yaml
 
+WORKFLOWS := action.yml .github/workflows/ci.yml examples/github/mlgate.yml
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/zizmor --offline --quiet $(WORKFLOWS)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml
 
 test: lint
 	$(BIN)/pytest

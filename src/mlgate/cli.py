@@ -20,7 +20,9 @@ from mlgate.errors import ExitCode, MlgateError, PolicyError, UsageError
 from mlgate.reporters import FORMATS
 
 if TYPE_CHECKING:
+    from mlgate.diff import PolicyChange
     from mlgate.engine import ProgressHook
+    from mlgate.policy import Policy
     from mlgate.report import Report
 
 BUG_HINT = "this is a bug in mlgate; please report it with the traceback above"
@@ -72,6 +74,27 @@ def cli() -> None:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
 )
+@click.option(
+    "--base-ref",
+    metavar="REF",
+    help="Review policy changes against the policy at this git revision.",
+)
+@click.option(
+    "--base-policy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Review policy changes against this policy file.",
+)
+@click.option(
+    "--summary",
+    "summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
+)
+@click.option(
+    "--github-output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append outcome and counts as step outputs (e.g. $GITHUB_OUTPUT).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
 def check(
@@ -83,6 +106,10 @@ def check(
     fail_on: str,
     baseline: Path | None,
     color: bool | None,
+    base_ref: str | None,
+    base_policy: Path | None,
+    summary: Path | None,
+    github_output: Path | None,
     quiet: bool,
     debug: bool,
 ) -> int:
@@ -92,6 +119,7 @@ def check(
 
     targets = _pair_outputs(formats or _infer_formats(outputs), outputs)
     loaded = load_policy(policy)
+    changes, base_label = _policy_changes(loaded, base_ref, base_policy)
     options = RunOptions(
         only=only,
         skip=skip,
@@ -101,10 +129,75 @@ def check(
         created_at=_timestamp(),
         git_commit=_git_commit(loaded.file.parent),
         progress=None if quiet else _progress_hook(),
+        policy_changes=changes,
+        base_label=base_label,
     )
     report, _ = run_policy(loaded, options)
     _write_reports(report, targets, color)
+    _write_github(report, summary, github_output, targets)
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
+
+
+def _policy_changes(
+    head: Policy, base_ref: str | None, base_policy: Path | None
+) -> tuple[list[PolicyChange] | None, str]:
+    from mlgate.diff import diff_policies
+    from mlgate.policy import load_policy
+
+    if base_ref and base_policy:
+        raise UsageError("give --base-ref or --base-policy, not both")
+    if base_policy is not None:
+        return diff_policies(load_policy(base_policy), head), _display(base_policy)
+    if base_ref is None:
+        return None, ""
+    base = _load_at_ref(head.file, base_ref)
+    if base is None:
+        return [], f"{base_ref} (the policy is new there)"
+    return diff_policies(base, head), base_ref
+
+
+def _load_at_ref(path: Path, ref: str) -> Policy | None:
+    from mlgate.policy import load_policy
+    from mlgate.policy.gitref import git_reader
+
+    reader = git_reader(ref, path.resolve().parent)
+    try:
+        reader(path)
+    except FileNotFoundError:
+        return None
+    return load_policy(path, reader=reader, label=f"{ref}:")
+
+
+def _display(path: Path) -> str:
+    from mlgate.policy.loader import display_path
+
+    return display_path(path)
+
+
+def _write_github(
+    report: Report,
+    summary: Path | None,
+    github_output: Path | None,
+    targets: list[tuple[str, Path | None]],
+) -> None:
+    from mlgate.github import outputs_for, write_outputs
+    from mlgate.reporters import RenderOptions, renderer
+
+    try:
+        if summary is not None:
+            with summary.open("a", encoding="utf-8") as fh:
+                fh.write(renderer("markdown")(report, RenderOptions(root=_root())) + "\n")
+        if github_output is not None:
+            json_out = next((str(out) for fmt, out in targets if fmt == "json" and out), "")
+            write_outputs(github_output, outputs_for(report, json_out))
+    except OSError as exc:
+        raise UsageError(f"cannot write GitHub step files: {exc}") from None
+
+
+def _root() -> str:
+    from mlgate.github import workspace_root
+
+    return workspace_root(os.environ, Path.cwd())
 
 
 SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
@@ -138,7 +231,8 @@ def _write_reports(
             color if color is not None else tty and "NO_COLOR" not in os.environ
         ) and out is None
         width = _width() if out is None else 160
-        text = renderer(fmt)(report, RenderOptions(color=bool(use_color), width=width))
+        options = RenderOptions(color=bool(use_color), width=width, root=_root())
+        text = renderer(fmt)(report, options)
         if out is None:
             click.echo(text, nl=False)
             continue
@@ -204,6 +298,126 @@ def _progress_hook() -> ProgressHook | None:
             status.stop()
 
     return hook
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--policy", "policies", is_flag=True, help="Compare two policy files instead of two reports."
+)
+@click.option("--base-ref", metavar="REF", help="With --policy: the base is HEAD's policy at REF.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+def diff(paths: tuple[Path, ...], policies: bool, base_ref: str | None, fmt: str) -> int:
+    """Compare two reports (BASE HEAD), or policies (--policy BASE HEAD, --base-ref REF HEAD).
+
+    Reports: new failures, fixed checks, metric deltas (better/worse), added/removed gates.
+    Policies: loosened thresholds, removed or disabled gates and checks, lowered
+    severities, dropped confidence, added or extended waivers.
+    """
+    expected = 1 if base_ref else 2
+    if len(paths) != expected:
+        raise UsageError("usage: mlgate diff BASE HEAD | --policy BASE HEAD | --base-ref REF HEAD")
+    base, head = (None, paths[0]) if base_ref else (paths[0], paths[1])
+    from mlgate import diff as d
+
+    if policies or base_ref:
+        click.echo(_policy_diff(base, head, base_ref, fmt), nl=False)
+        return 0
+    if base is None:
+        raise UsageError("give two reports: mlgate diff BASE_REPORT HEAD_REPORT")
+    result = d.diff_reports(_read_report(base), _read_report(head))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(d.report_diff_json(result), indent=2))
+    else:
+        render_report = d.report_diff_markdown if fmt == "markdown" else d.report_diff_text
+        click.echo(render_report(result), nl=False)
+    return 0
+
+
+def _policy_diff(base: Path | None, head: Path, base_ref: str | None, fmt: str) -> str:
+    import json
+
+    from mlgate import diff as d
+    from mlgate.policy import load_policy
+
+    head_policy = load_policy(head)
+    if base_ref:
+        base_policy = _load_at_ref(head, base_ref)
+        changes = d.diff_policies(base_policy, head_policy) if base_policy else []
+    elif base is None:
+        raise UsageError("give BASE and HEAD policy files, or --base-ref REF HEAD")
+    else:
+        changes = d.diff_policies(load_policy(base), head_policy)
+    if fmt == "json":
+        rows = [
+            {"kind": c.kind, "where": c.where, "message": c.message, "weakens": c.weakens}
+            for c in changes
+        ]
+        return json.dumps(rows, indent=2) + "\n"
+    render = d.policy_diff_markdown if fmt == "markdown" else d.policy_diff_text
+    return render(changes)
+
+
+def _read_report(path: Path) -> Report:
+    from mlgate.report import Report
+
+    try:
+        return Report.from_json(path.read_bytes())
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise UsageError(f"{path}: not a valid mlgate report ({first})") from None
+
+
+@cli.command()
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also show what changed since this baseline report.",
+)
+def comment(report: Path, baseline: Path | None) -> int:
+    """Create or update the sticky mlgate comment on the pull request.
+
+    Uses GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (for the PR number) and
+    GITHUB_API_URL. Problems talking to GitHub are warnings: they never change the verdict.
+    """
+    from mlgate import github
+    from mlgate.diff import diff_reports, report_diff_markdown
+    from mlgate.reporters import RenderOptions, renderer
+
+    head = _read_report(report)
+    body = renderer("markdown")(head, RenderOptions(root=_root()))
+    if baseline is not None and baseline.is_file():
+        body += "\n" + report_diff_markdown(diff_reports(_read_report(baseline), head))
+    env = os.environ
+    number = github.pr_number(env)
+    missing = [k for k in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not env.get(k)]
+    if number is None or missing:
+        why = f"missing {', '.join(missing)}" if missing else "no pull request in GITHUB_EVENT_PATH"
+        click.echo(f"mlgate: warning: not commenting ({why})", err=True)
+        return 0
+    key = head.policy or "mlgate"
+    api = env.get("GITHUB_API_URL", "https://api.github.com")
+    client = github.GitHubClient(api, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
+    text = github.comment_body(body, key, github.run_url(env))
+    try:
+        done = client.upsert_comment(number, text, github.MARKER.format(key=key))
+    except github.CommentError as exc:
+        click.echo(f"mlgate: warning: could not comment on the pull request: {exc}", err=True)
+        return 0
+    click.echo(f"mlgate: {done} the report comment on pull request #{number}")
+    return 0
 
 
 @cli.command()

@@ -92,6 +92,7 @@ class RunContext:
             "location": self.location(rel),
             "controls": tuple(self.spec.config.controls),
             "evidence": evidence or {},
+            "direction": direction.value,
         }
         if value is None or math.isnan(value):
             reason = undefined or "the value could not be computed"

@@ -17,6 +17,7 @@ from typing import Any
 
 from mlgate._version import __version__
 from mlgate.context import RunContext
+from mlgate.diff import PolicyChange
 from mlgate.errors import MlgateError, UsageError, did_you_mean
 from mlgate.inputs import InputStore
 from mlgate.policy import GateSpec, Policy
@@ -39,6 +40,8 @@ class RunOptions:
     git_commit: str | None = None
     debug: bool = False
     progress: ProgressHook | None = None
+    policy_changes: list[PolicyChange] | None = None  # from --base-ref / --base-policy
+    base_label: str = ""
 
 
 def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Report, InputStore]:
@@ -57,6 +60,8 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
         results.append(_run_gate(spec, ctx, options))
         if options.progress:
             options.progress("end", spec.id, n + 1, total)
+    if options.policy_changes is not None:
+        results.append(policy_change_gate(policy, options.policy_changes, options.base_label))
     results, waivers = apply_waivers(policy, results, options.today)
     outcome = worst([g.outcome for g in results if g.outcome is not Outcome.SKIPPED])
     return (
@@ -186,7 +191,35 @@ def _waive(
     return check
 
 
-def gate_location(policy: Policy, spec: GateSpec) -> Location:
-    """Where a gate block starts in the policy."""
-    loc = policy.loc(spec.path)
-    return Location(file=loc.file, line=loc.line)
+def policy_change_gate(policy: Policy, changes: list[PolicyChange], base: str) -> GateResult:
+    """The review of policy changes as a gate: weakening changes warn (or fail)."""
+    flagged = Outcome.FAIL if policy.doc.policy_changes == "fail" else Outcome.WARN
+    checks = []
+    for change in changes:
+        loc = policy.loc(change.path)
+        outcome = flagged if change.weakens else Outcome.PASS
+        message = change.message + (" (weakens the policy)" if change.weakens else "")
+        checks.append(
+            CheckResult(
+                id=f"policy-changes/{change.where}",
+                name=change.where,
+                outcome=outcome,
+                severity="error" if flagged is Outcome.FAIL else "warning",
+                message=message,
+                violated=change.weakens,
+                location=Location(file=loc.file, line=loc.line),
+                evidence={"kind": change.kind, "base": base},
+            )
+        )
+    loc = policy.loc(("policy_changes",))
+    summary = f"compared with {base}: {len(changes)} change(s), "
+    summary += f"{sum(c.weakens for c in changes)} weakening"
+    outcome = worst([c.outcome for c in checks]) if checks else Outcome.PASS
+    return GateResult(
+        id="policy-changes",
+        type="policy-changes",
+        outcome=outcome,
+        message=summary,
+        location=Location(file=loc.file, line=loc.line),
+        checks=tuple(checks),
+    )

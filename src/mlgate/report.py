@@ -74,6 +74,7 @@ class CheckResult(_Data):
     threshold_text: str = ""
     interval: tuple[float, float] | None = None
     baseline: float | None = None
+    direction: str | None = None
     violated: bool = False
     inconclusive: str | None = None
     notes: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ from mlgate.gates.base import Gate, GateConfig
 from mlgate.policy.merge import merge
 from mlgate.policy.model import PolicyDoc
 from mlgate.policy.pydantic_errors import problems_from_validation
-from mlgate.policy.source import Loc, Marks, Source, load_yaml, nearest
+from mlgate.policy.source import Loc, Marks, Reader, Source, load_yaml, nearest, read_file
 from mlgate.registry import available, load_gate
 
 MAX_EXTENDS_DEPTH = 10
@@ -70,18 +70,22 @@ def display_path(path: Path) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
 
 
-def load_policy(path: Path | str) -> Policy:
-    """Load, merge and validate a policy file; raise :class:`PolicyError` on any problem."""
+def load_policy(path: Path | str, reader: Reader = read_file, label: str = "") -> Policy:
+    """Load, merge and validate a policy file; raise :class:`PolicyError` on any problem.
+
+    ``reader`` reads files (the file system by default; ``git show`` for a base revision),
+    ``label`` is prefixed to the displayed file name (e.g. ``origin/main:``).
+    """
     file = Path(path)
-    display = display_path(file)
-    source = load_yaml(file, display)
-    data, marks, sources = _resolve_extends(source, [file.resolve()])
+    display = label + display_path(file)
+    source = load_yaml(file, display, reader)
+    data, marks, sources = _resolve_extends(source, [file.resolve()], reader)
     problems: list[Problem] = []
     doc = _validate_doc(data, marks, display, problems)
     gates = _validate_gates(data, marks, display, doc, problems)
     if problems or doc is None:
         raise PolicyError(problems)
-    sha = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+    sha = hashlib.sha256(b"".join(reader(p) for p in sources)).hexdigest()
     return Policy(file, display, sha, doc, gates, marks, sources)
 
 
@@ -90,7 +94,9 @@ def _problem(marks: Marks, display: str, path: NodePath, message: str) -> Proble
     return Problem(loc.file, loc.line, loc.column, path, message)
 
 
-def _resolve_extends(source: Source, stack: list[Path]) -> tuple[Any, Marks, list[Path]]:
+def _resolve_extends(
+    source: Source, stack: list[Path], reader: Reader
+) -> tuple[Any, Marks, list[Path]]:
     data, marks = source.data, source.marks
     if data is None:
         data = {}
@@ -105,8 +111,8 @@ def _resolve_extends(source: Source, stack: list[Path]) -> tuple[Any, Marks, lis
     merged_marks: Marks = {}
     sources: list[Path] = []
     for i, ref in enumerate(extends):
-        base = _load_base(ref, source, marks, ("extends", i), stack)
-        bdata, bmarks, bsources = _resolve_extends(base, [*stack, base.path.resolve()])
+        base = _load_base(ref, source, marks, ("extends", i), stack, reader)
+        bdata, bmarks, bsources = _resolve_extends(base, [*stack, base.path.resolve()], reader)
         sources.extend(bsources)
         bdata = {k: v for k, v in bdata.items() if k != "extends"}
         if merged is None:
@@ -120,7 +126,9 @@ def _resolve_extends(source: Source, stack: list[Path]) -> tuple[Any, Marks, lis
     return out, out_marks, sources
 
 
-def _load_base(ref: Any, source: Source, marks: Marks, at: NodePath, stack: list[Path]) -> Source:
+def _load_base(
+    ref: Any, source: Source, marks: Marks, at: NodePath, stack: list[Path], reader: Reader
+) -> Source:
     name = str(source.path)
     if not isinstance(ref, str):
         raise PolicyError([_problem(marks, name, at, "must be a path to a policy file")])
@@ -136,9 +144,15 @@ def _load_base(ref: Any, source: Source, marks: Marks, at: NodePath, stack: list
         raise PolicyError([_problem(marks, name, at, f"`{ref}` extends itself (a cycle)")])
     if len(stack) > MAX_EXTENDS_DEPTH:
         raise PolicyError([_problem(marks, name, at, "`extends` is nested too deeply")])
-    if not target.is_file():
-        raise PolicyError([_problem(marks, name, at, f"extended policy `{ref}` not found")])
-    return load_yaml(target, display_path(target))
+    builtin = ref.startswith("builtin:")
+    try:
+        return load_yaml(target, display_path(target), read_file if builtin else reader)
+    except PolicyError as exc:
+        if any(p.message == "file not found" for p in exc.problems):
+            raise PolicyError(
+                [_problem(marks, name, at, f"extended policy `{ref}` not found")]
+            ) from None
+        raise
 
 
 def _validate_doc(

@@ -50,5 +50,6 @@ class PolicyDoc(_Strict):
     inputs: dict[str, InputSpec] = Field(default_factory=dict)
     baseline: str | None = None
     on_inconclusive: Literal["warn", "fail"] = "warn"
+    policy_changes: Literal["warn", "fail"] = "warn"
     gates: list[dict[str, Any]] = Field(default_factory=list)
     waivers: list[WaiverSpec] = Field(default_factory=list)

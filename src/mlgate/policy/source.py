@@ -11,6 +11,7 @@ number of values constructed, which stops alias ("billion laughs") bombs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ class Loc:
 
 
 Marks = dict[NodePath, Loc]
+Reader = Callable[[Path], bytes]  # raises FileNotFoundError / OSError like Path.read_bytes
 
 
 @dataclass
@@ -67,11 +69,16 @@ def _problem(file: str, mark: Any, message: str, path: NodePath = ()) -> PolicyE
     return PolicyError([Problem(file, line, col, path, message)])
 
 
-def load_yaml(path: Path, display: str | None = None) -> Source:
+def read_file(path: Path) -> bytes:
+    """The default reader: the file system."""
+    return path.read_bytes()
+
+
+def load_yaml(path: Path, display: str | None = None, reader: Reader = read_file) -> Source:
     """Load one YAML file safely; raise :class:`PolicyError` with its location on failure."""
     name = display or str(path)
     try:
-        raw = path.read_bytes()
+        raw = reader(path)
     except FileNotFoundError:
         raise PolicyError([Problem(name, 0, 0, (), "file not found")]) from None
     except OSError as exc:

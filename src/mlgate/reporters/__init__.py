@@ -20,12 +20,16 @@ class RenderOptions:
 
     color: bool = False
     width: int = 120
+    root: str = ""  # prefix that makes report paths relative to the repository root
 
 
 FORMATS: dict[str, str] = {
     "text": "mlgate.reporters.text",
     "json": "mlgate.reporters.json_format",
     "markdown": "mlgate.reporters.markdown",
+    "github": "mlgate.reporters.github",
+    "sarif": "mlgate.reporters.sarif",
+    "junit": "mlgate.reporters.junit",
 }
 
 Renderer = Callable[["Report", RenderOptions], str]

@@ -1,0 +1,322 @@
+"""Pre-merge review: what a change did to every check, and to the policy itself.
+
+``diff_reports`` compares two reports check by check (new failures, fixed checks, metric
+deltas with direction). ``diff_policies`` compares two versions of a policy and lists every
+change that makes it easier to pass: loosened thresholds, removed or disabled gates and
+checks, lowered severities, dropped confidence requirements, new or extended waivers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from mlgate.errors import NodePath, format_path
+from mlgate.policy import Policy
+from mlgate.report import CheckResult, Outcome, Report
+from mlgate.thresholds import Threshold
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class CheckDelta:
+    """One check as it was in the base report and is in the head report."""
+
+    id: str
+    base: CheckResult | None
+    head: CheckResult | None
+
+    @property
+    def delta(self) -> float | None:
+        """head - base of the observed value, when both exist."""
+        if self.base is None or self.head is None:
+            return None
+        if self.base.observed is None or self.head.observed is None:
+            return None
+        return self.head.observed - self.base.observed
+
+    @property
+    def change(self) -> str:
+        """``better``, ``worse`` or ``same``, by the metric's direction."""
+        delta = self.delta
+        check = self.head or self.base
+        direction = check.direction if check is not None else None
+        if delta is None or direction is None or abs(delta) < 1e-12:
+            return "same"
+        better = delta > 0 if direction == "higher" else delta < 0
+        return "better" if better else "worse"
+
+
+@dataclass
+class ReportDiff:
+    """Everything that changed between two reports."""
+
+    new_failures: list[CheckDelta] = field(default_factory=list)
+    fixed: list[CheckDelta] = field(default_factory=list)
+    changed: list[CheckDelta] = field(default_factory=list)
+    added_gates: list[str] = field(default_factory=list)
+    removed_gates: list[str] = field(default_factory=list)
+    added_checks: list[str] = field(default_factory=list)
+    removed_checks: list[str] = field(default_factory=list)
+
+
+def _failing(check: CheckResult | None) -> bool:
+    return check is not None and check.outcome in (Outcome.FAIL, Outcome.ERROR)
+
+
+def diff_reports(base: Report, head: Report) -> ReportDiff:
+    """Compare two reports check by check."""
+    before = {c.id: c for c in base.checks()}
+    after = {c.id: c for c in head.checks()}
+    out = ReportDiff()
+    base_gates, head_gates = {g.id for g in base.gates}, {g.id for g in head.gates}
+    out.added_gates = sorted(head_gates - base_gates)
+    out.removed_gates = sorted(base_gates - head_gates)
+    out.added_checks = sorted(set(after) - set(before))
+    out.removed_checks = sorted(set(before) - set(after))
+    for cid in [c for c in after if c in before]:
+        delta = CheckDelta(cid, before[cid], after[cid])
+        if _failing(delta.head) and not _failing(delta.base):
+            out.new_failures.append(delta)
+        elif _failing(delta.base) and not _failing(delta.head):
+            out.fixed.append(delta)
+        if delta.delta is not None:
+            out.changed.append(delta)
+    for cid in out.added_checks:
+        if _failing(after[cid]):
+            out.new_failures.append(CheckDelta(cid, None, after[cid]))
+    return out
+
+
+# --------------------------------------------------------------------------- policies
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """One change to a policy that makes it easier to pass (or that a reviewer must see)."""
+
+    kind: str  # loosened | tightened | removed | disabled | severity | waiver | other
+    where: str  # gate id / key path
+    message: str
+    path: NodePath  # in the head policy (or the base one for removals)
+    weakens: bool
+
+
+def _thresholds(value: Any, path: NodePath) -> dict[NodePath, Threshold]:
+    out: dict[NodePath, Threshold] = {}
+    if isinstance(value, Threshold):
+        out[path] = value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            out.update(_thresholds(getattr(value, name), (*path, name)))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            out.update(_thresholds(item, (*path, str(key))))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            out.update(_thresholds(item, (*path, i)))
+    return out
+
+
+def _threshold_changes(
+    gid: str, rel: NodePath, old: Threshold, new: Threshold
+) -> list[tuple[str, bool]]:
+    notes: list[tuple[str, bool]] = []
+
+    def compare(label: str, a: float | None, b: float | None, loose_if_higher: bool) -> None:
+        if a == b:
+            return
+        if b is None:
+            notes.append((f"`{label}` removed (was {a:g})", True))
+        elif a is None:
+            notes.append((f"`{label}` added ({b:g})", False))
+        else:
+            weakens = (b > a) == loose_if_higher
+            notes.append((f"`{label}` {a:g} → {b:g}", weakens))
+
+    compare("min", old.lower, new.lower, loose_if_higher=False)
+    compare("max", old.upper, new.upper, loose_if_higher=True)
+    compare("max_regression", old.max_regression, new.max_regression, loose_if_higher=True)
+    compare(
+        "max_relative_regression", old.max_relative_regression, new.max_relative_regression, True
+    )
+    if old.confidence != new.confidence:
+        weaker = new.confidence is None or (old.confidence or 0) > new.confidence
+        notes.append((f"`confidence` {old.confidence} → {new.confidence}", weaker))
+    if old.severity != new.severity:
+        lowered = SEVERITY_RANK[new.severity] < SEVERITY_RANK[old.severity]
+        notes.append((f"`severity` {old.severity} → {new.severity}", lowered))
+    return notes
+
+
+def diff_policies(base: Policy, head: Policy) -> list[PolicyChange]:
+    """Every change from ``base`` to ``head``; ``weakens`` marks the ones that loosen it."""
+    changes: list[PolicyChange] = []
+    old_gates = {g.id: g for g in base.gates}
+    new_gates = {g.id: g for g in head.gates}
+    for gid, old in old_gates.items():
+        if gid not in new_gates:
+            changes.append(PolicyChange("removed", gid, f"gate `{gid}` removed", old.path, True))
+            continue
+        new = new_gates[gid]
+        if old.config.enabled and not new.config.enabled:
+            changes.append(PolicyChange("disabled", gid, f"gate `{gid}` disabled", new.path, True))
+        before, after = _thresholds(old.config, ()), _thresholds(new.config, ())
+        for rel, threshold in before.items():
+            where = f"{gid}/{format_path(rel)}"
+            if rel not in after:
+                changes.append(
+                    PolicyChange("removed", where, f"check `{where}` removed", new.path, True)
+                )
+                continue
+            for note, weakens in _threshold_changes(gid, rel, threshold, after[rel]):
+                kind = "loosened" if weakens else "tightened"
+                changes.append(PolicyChange(kind, where, note, (*new.path, *rel), weakens))
+        for rel in after:
+            if rel not in before:
+                where = f"{gid}/{format_path(rel)}"
+                changes.append(
+                    PolicyChange("added", where, f"check `{where}` added", (*new.path, *rel), False)
+                )
+    for gid, new in new_gates.items():
+        if gid not in old_gates:
+            changes.append(PolicyChange("added", gid, f"gate `{gid}` added", new.path, False))
+    changes.extend(_waiver_changes(base, head))
+    if base.doc.on_inconclusive == "fail" and head.doc.on_inconclusive == "warn":
+        changes.append(
+            PolicyChange(
+                "loosened",
+                "on_inconclusive",
+                "`on_inconclusive` fail → warn",
+                ("on_inconclusive",),
+                True,
+            )
+        )
+    return changes
+
+
+def _waiver_changes(base: Policy, head: Policy) -> list[PolicyChange]:
+    old = {w.check: w for w in base.doc.waivers}
+    out = []
+    for i, w in enumerate(head.doc.waivers):
+        path: NodePath = ("waivers", i)
+        if w.check not in old:
+            out.append(
+                PolicyChange(
+                    "waiver", w.check, f"waiver added for `{w.check}` until {w.expires}", path, True
+                )
+            )
+        elif w.expires > old[w.check].expires:
+            msg = f"waiver for `{w.check}` extended {old[w.check].expires} → {w.expires}"
+            out.append(PolicyChange("waiver", w.check, msg, path, True))
+    return out
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4g}"
+
+
+def report_diff_markdown(diff: ReportDiff) -> str:
+    """The report diff as Markdown, for the PR comment."""
+    lines = ["### What this change did", ""]
+    if not (
+        diff.new_failures or diff.fixed or diff.changed or diff.added_gates or diff.removed_gates
+    ):
+        return "\n".join([*lines, "No check changed.", ""])
+    if diff.new_failures:
+        lines += [
+            f"**New failures ({len(diff.new_failures)}):** "
+            + ", ".join(f"`{d.id}`" for d in diff.new_failures),
+            "",
+        ]
+    if diff.fixed:
+        lines += [
+            f"**Fixed ({len(diff.fixed)}):** " + ", ".join(f"`{d.id}`" for d in diff.fixed),
+            "",
+        ]
+    for label, items in (("Gates added", diff.added_gates), ("Gates removed", diff.removed_gates)):
+        if items:
+            lines += [f"**{label}:** " + ", ".join(f"`{g}`" for g in items), ""]
+    if diff.changed:
+        lines += ["| check | base | head | change |", "|---|---|---|---|"]
+        icon = {"better": "🟢 better", "worse": "🔴 worse", "same": "same"}
+        for d in sorted(diff.changed, key=lambda d: (d.change != "worse", d.id)):
+            base = d.base.observed if d.base else None
+            head = d.head.observed if d.head else None
+            delta = d.delta or 0.0
+            lines.append(
+                f"| `{d.id}` | {_num(base)} | {_num(head)} | {icon[d.change]} ({delta:+.4g}) |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def report_diff_json(diff: ReportDiff) -> dict[str, Any]:
+    """The report diff as plain data."""
+
+    def item(d: CheckDelta) -> dict[str, Any]:
+        return {
+            "id": d.id,
+            "base": d.base.observed if d.base else None,
+            "head": d.head.observed if d.head else None,
+            "base_outcome": d.base.outcome.value if d.base else None,
+            "head_outcome": d.head.outcome.value if d.head else None,
+            "delta": d.delta,
+            "change": d.change,
+        }
+
+    return {
+        "new_failures": [item(d) for d in diff.new_failures],
+        "fixed": [item(d) for d in diff.fixed],
+        "changed": [item(d) for d in diff.changed],
+        "added_gates": diff.added_gates,
+        "removed_gates": diff.removed_gates,
+        "added_checks": diff.added_checks,
+        "removed_checks": diff.removed_checks,
+    }
+
+
+def report_diff_text(diff: ReportDiff) -> str:
+    """The report diff as plain text."""
+    lines = []
+    for d in diff.new_failures:
+        lines.append(f"NEW FAILURE  {d.id}")
+    for d in diff.fixed:
+        lines.append(f"FIXED        {d.id}")
+    for d in diff.changed:
+        base = d.base.observed if d.base else None
+        head = d.head.observed if d.head else None
+        lines.append(f"{d.change:<12} {d.id}: {_num(base)} -> {_num(head)} ({(d.delta or 0):+.4g})")
+    for g in diff.added_gates:
+        lines.append(f"GATE ADDED   {g}")
+    for g in diff.removed_gates:
+        lines.append(f"GATE REMOVED {g}")
+    return "\n".join(lines or ["no check changed"]) + "\n"
+
+
+def policy_diff_text(changes: list[PolicyChange]) -> str:
+    """Policy changes as plain text, weakening ones marked."""
+    if not changes:
+        return "no policy change\n"
+    return (
+        "\n".join(
+            f"{'WEAKENS' if c.weakens else 'changes'}  {c.where}: {c.message}" for c in changes
+        )
+        + "\n"
+    )
+
+
+def policy_diff_markdown(changes: list[PolicyChange]) -> str:
+    """Policy changes as Markdown."""
+    if not changes:
+        return "### Policy changes\n\nNone.\n"
+    lines = ["### Policy changes", "", "| | where | change |", "|---|---|---|"]
+    for c in changes:
+        lines.append(f"| {'⚠️ weakens' if c.weakens else 'changes'} | `{c.where}` | {c.message} |")
+    return "\n".join(lines) + "\n"
