@@ -61,7 +61,14 @@ def make_report(example: Path, case: str, monkeypatch: pytest.MonkeyPatch) -> Re
     return stable(report)
 
 
-SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "github": "log", "sarif": "sarif", "junit": "xml"}
+SUFFIX = {
+    "text": "txt",
+    "json": "json",
+    "markdown": "md",
+    "github": "log",
+    "sarif": "sarif",
+    "junit": "xml",
+}
 
 
 @pytest.mark.parametrize("case", ["pass", "mixed"])
