@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -24,12 +25,13 @@ def failing_example(example: Path) -> Path:
     text = policy.read_text().replace("accuracy: {min: 0.7}", "accuracy: {min: 0.99}")
     text = text.replace("recall:   {min: 0.15", "recall:   {min: 0.5")
     text = text.replace("brier:    {max: 0.2}", "brier:    {max: 0.1}")
-    text += """
+    expires = dt.date.today() + dt.timedelta(days=30)
+    text += f"""
 waivers:
   - check: model-quality/brier
     reason: "recalibration, 50% done"
     approved_by: risk-office
-    expires: 2099-01-01
+    expires: {expires.isoformat()}
 """
     policy.write_text(text)
     return policy

@@ -71,7 +71,7 @@ def test_waivers_apply_until_they_expire(example: Path) -> None:
     assert outcomes["model-quality-live/accuracy"] == "fail"  # its waiver expired
     live = next(c for c in report.checks() if c.id == "model-quality-live/accuracy")
     assert "waiver expired on 2026-01-01" in live.notes[-1]
-    assert [w.status for w in report.waivers] == ["applied", "expired", "unused"]
+    assert [w.status for w in report.waivers] == ["applied", "expired", "stale"]
     assert report.gates[0].outcome.value == "waived"
     assert report.failed()
 

@@ -100,6 +100,7 @@ def test_yaml_is_loaded_safely() -> None:
 
 BASE = """\
 version: 1
+max_waiver_days: 3650
 inputs:
   preds: {path: preds.csv}
 gates:
@@ -118,6 +119,7 @@ waivers:
 
 CHILD = """\
 version: 1
+max_waiver_days: 3650
 extends: [base/base.yaml]
 inputs:
   extra: {path: extra.csv}
@@ -148,8 +150,8 @@ def test_extends_merges_gates_by_id_and_keeps_locations(write: Callable[[str, st
     assert set(policy.doc.inputs) == {"preds", "extra"}
     f1 = policy.loc(("gates", 0, "metrics", "f1"))
     accuracy = policy.loc(("gates", 0, "metrics", "accuracy"))
-    assert (Path(f1.file).name, f1.line) == ("base.yaml", 13)
-    assert (Path(accuracy.file).name, accuracy.line) == ("child.yaml", 8)
+    assert (Path(f1.file).name, f1.line) == ("base.yaml", 14)
+    assert (Path(accuracy.file).name, accuracy.line) == ("child.yaml", 9)
     # an input path resolves relative to the file that declared it
     assert policy.resolve(("inputs", "preds", "path"), "preds.csv").parent.name == "base"
     assert policy.loc(("waivers", 1)).file.endswith("child.yaml")

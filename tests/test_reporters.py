@@ -34,7 +34,7 @@ waivers:
   - check: model-quality/brier
     reason: "calibration fix | tracked in <RISK-9>"
     approved_by: risk-office
-    expires: 2027-03-31
+    expires: 2027-01-15
 """
 
 

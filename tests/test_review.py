@@ -60,6 +60,7 @@ def test_metric_deltas_are_direction_aware(cli: Run, example: Path) -> None:
 
 BASE_POLICY = """\
 version: 1
+max_waiver_days: 3650
 inputs:
   preds: {path: preds.csv}
 gates:
@@ -145,7 +146,7 @@ def test_check_with_base_ref_reports_policy_changes(
     accuracy = next(c for c in review.checks if c.name == "quality/metrics.accuracy")
     assert accuracy.outcome.value == "warn"
     assert accuracy.location is not None
-    assert accuracy.location.line == 13
+    assert accuracy.location.line == 14
     assert result.code == 0  # type: ignore[attr-defined]
 
 

@@ -87,10 +87,12 @@ class RunContext:
             "id": check_id,
             "name": name,
             "severity": threshold.severity,
-            "threshold": threshold.model_dump(exclude_none=True, exclude_defaults=True),
+            "threshold": threshold.model_dump(
+                exclude_none=True, exclude_defaults=True, exclude={"controls"}
+            ),
             "threshold_text": threshold.describe(),
             "location": self.location(rel),
-            "controls": tuple(self.spec.config.controls),
+            "controls": tuple(dict.fromkeys([*self.spec.config.controls, *threshold.controls])),
             "evidence": evidence or {},
             "direction": direction.value,
         }

@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from mlgate.errors import NodePath, format_path
 from mlgate.policy import Policy
 from mlgate.report import CheckResult, Outcome, Report
-from mlgate.thresholds import Threshold
+from mlgate.thresholds import Threshold, find_thresholds
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -105,22 +103,6 @@ class PolicyChange:
     weakens: bool
 
 
-def _thresholds(value: Any, path: NodePath) -> dict[NodePath, Threshold]:
-    out: dict[NodePath, Threshold] = {}
-    if isinstance(value, Threshold):
-        out[path] = value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            out.update(_thresholds(getattr(value, name), (*path, name)))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            out.update(_thresholds(item, (*path, str(key))))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            out.update(_thresholds(item, (*path, i)))
-    return out
-
-
 def _threshold_changes(
     gid: str, rel: NodePath, old: Threshold, new: Threshold
 ) -> list[tuple[str, bool]]:
@@ -164,7 +146,7 @@ def diff_policies(base: Policy, head: Policy) -> list[PolicyChange]:
         new = new_gates[gid]
         if old.config.enabled and not new.config.enabled:
             changes.append(PolicyChange("disabled", gid, f"gate `{gid}` disabled", new.path, True))
-        before, after = _thresholds(old.config, ()), _thresholds(new.config, ())
+        before, after = find_thresholds(old.config), find_thresholds(new.config)
         for rel, threshold in before.items():
             where = f"{gid}/{format_path(rel)}"
             if rel not in after:

@@ -17,12 +17,22 @@ from typing import Any
 
 from mlgate._version import __version__
 from mlgate.context import RunContext
+from mlgate.controls import compliance_matrix, expand_required
 from mlgate.diff import PolicyChange
 from mlgate.errors import MlgateError, UsageError, did_you_mean
 from mlgate.inputs import InputStore
 from mlgate.policy import GateSpec, Policy
 from mlgate.policy.loader import display_path
-from mlgate.report import CheckResult, GateResult, Location, Outcome, Report, WaiverRecord, worst
+from mlgate.report import (
+    CheckResult,
+    GateResult,
+    Location,
+    Outcome,
+    Provenance,
+    Report,
+    WaiverRecord,
+    worst,
+)
 
 ProgressHook = Callable[[str, str, int, int], None]
 
@@ -41,6 +51,7 @@ class RunOptions:
     debug: bool = False
     progress: ProgressHook | None = None
     policy_changes: list[PolicyChange] | None = None  # from --base-ref / --base-policy
+    provenance: Provenance | None = None
     base_label: str = ""
 
 
@@ -63,6 +74,8 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
     if options.policy_changes is not None:
         results.append(policy_change_gate(policy, options.policy_changes, options.base_label))
     results, waivers = apply_waivers(policy, results, options.today)
+    required = expand_required(policy.doc.compliance.require, policy.controls)
+    compliance = compliance_matrix(results, required, policy.controls)
     outcome = worst([g.outcome for g in results if g.outcome is not Outcome.SKIPPED])
     return (
         Report(
@@ -78,7 +91,9 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
             inputs=tuple(store.record(name) for name in policy.doc.inputs),
             gates=tuple(results),
             waivers=tuple(waivers),
+            compliance=tuple(compliance),
             baseline=baseline_name,
+            provenance=options.provenance,
         ),
         store,
     )
@@ -159,7 +174,7 @@ def apply_waivers(
     records = []
     for i, w in enumerate(policy.doc.waivers):
         expired = w.expires < today
-        status = "expired" if expired else ("applied" if matched[i] else "unused")
+        status = "expired" if expired else ("applied" if matched[i] else "stale")
         records.append(
             WaiverRecord(
                 check=w.check,

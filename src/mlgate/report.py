@@ -122,6 +122,26 @@ class WaiverRecord(_Data):
     matched: tuple[str, ...] = ()
 
 
+class ControlStatus(_Data):
+    """One row of the compliance matrix."""
+
+    control: str
+    title: str = ""
+    clause: str = ""
+    source: str = ""
+    status: str
+    evidence: tuple[str, ...] = ()
+    required: bool = False
+
+
+class Provenance(_Data):
+    """Where and with what a run happened, for the audit trail."""
+
+    ci_run_url: str | None = None
+    python: str = ""
+    libraries: dict[str, str] = Field(default_factory=dict)
+
+
 class Report(_Data):
     """The machine-readable result of one ``mlgate check`` run."""
 
@@ -139,7 +159,9 @@ class Report(_Data):
     inputs: tuple[InputRecord, ...] = ()
     gates: tuple[GateResult, ...] = ()
     waivers: tuple[WaiverRecord, ...] = ()
+    compliance: tuple[ControlStatus, ...] = ()
     baseline: str | None = None
+    provenance: Provenance | None = None
 
     def checks(self) -> list[CheckResult]:
         """Every check of every gate, in report order."""

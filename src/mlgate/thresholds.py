@@ -31,10 +31,11 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mlgate.errors import NodePath
 from mlgate.report import Outcome
 
 Severity = Literal["error", "warning", "info"]
@@ -60,6 +61,7 @@ class Threshold(BaseModel):
     max_relative_regression: float | None = Field(default=None, ge=0)
     severity: Severity = "error"
     confidence: float | None = Field(default=None, gt=0, lt=1)
+    controls: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Threshold:
@@ -109,6 +111,23 @@ class Threshold(BaseModel):
         if self.confidence is not None:
             text += f" @ {self.confidence:g} CI"
         return text
+
+
+def find_thresholds(value: Any, path: NodePath = ()) -> dict[NodePath, Threshold]:
+    """Every threshold block inside a (gate config) model, by key path."""
+    out: dict[NodePath, Threshold] = {}
+    if isinstance(value, Threshold):
+        out[path] = value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            out.update(find_thresholds(getattr(value, name), (*path, name)))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            out.update(find_thresholds(item, (*path, str(key))))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            out.update(find_thresholds(item, (*path, i)))
+    return out
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,6 +18,10 @@ from mlgate.policy.model import PolicyDoc
 from mlgate.policy.pydantic_errors import problems_from_validation
 from mlgate.policy.source import Loc, Marks, Reader, Source, load_yaml, nearest, read_file
 from mlgate.registry import available, load_gate
+from mlgate.thresholds import find_thresholds
+
+if TYPE_CHECKING:
+    from mlgate.controls import Control
 
 MAX_EXTENDS_DEPTH = 10
 
@@ -47,6 +52,7 @@ class Policy:
     gates: list[GateSpec]
     marks: Marks
     sources: list[Path] = field(default_factory=list)
+    controls: dict[str, Control] = field(default_factory=dict)
 
     def loc(self, path: NodePath) -> Loc:
         """Where ``path`` (or its nearest ancestor) was written."""
@@ -70,7 +76,9 @@ def display_path(path: Path) -> str:
     return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
 
 
-def load_policy(path: Path | str, reader: Reader = read_file, label: str = "") -> Policy:
+def load_policy(
+    path: Path | str, reader: Reader = read_file, label: str = "", today: dt.date | None = None
+) -> Policy:
     """Load, merge and validate a policy file; raise :class:`PolicyError` on any problem.
 
     ``reader`` reads files (the file system by default; ``git show`` for a base revision),
@@ -83,10 +91,58 @@ def load_policy(path: Path | str, reader: Reader = read_file, label: str = "") -
     problems: list[Problem] = []
     doc = _validate_doc(data, marks, display, problems)
     gates = _validate_gates(data, marks, display, doc, problems)
+    controls: dict[str, Control] = {}
+    if doc is not None:
+        _validate_waivers(doc, marks, display, today or dt.date.today(), problems)
+        controls = _validate_controls(doc, gates, marks, display, problems)
     if problems or doc is None:
         raise PolicyError(problems)
     sha = hashlib.sha256(b"".join(reader(p) for p in sources)).hexdigest()
-    return Policy(file, display, sha, doc, gates, marks, sources)
+    return Policy(file, display, sha, doc, gates, marks, sources, controls)
+
+
+def _validate_waivers(
+    doc: PolicyDoc, marks: Marks, display: str, today: dt.date, problems: list[Problem]
+) -> None:
+    for i, waiver in enumerate(doc.waivers):
+        days = (waiver.expires - today).days
+        if days > doc.max_waiver_days:
+            msg = (
+                f"expires {waiver.expires} is {days} days away; waivers may reach at most "
+                f"max_waiver_days ({doc.max_waiver_days}) days"
+            )
+            problems.append(_problem(marks, display, ("waivers", i, "expires"), msg))
+
+
+def _validate_controls(
+    doc: PolicyDoc, gates: list[GateSpec], marks: Marks, display: str, problems: list[Problem]
+) -> dict[str, Control]:
+    from mlgate.controls import load_controls, unknown_control_problem
+
+    paths = []
+    for i, ref in enumerate(doc.control_catalogs):
+        base = Path(nearest(marks, ("control_catalogs", i), display).file).parent
+        paths.append(Path(ref) if Path(ref).is_absolute() else base / ref)
+    try:
+        known = load_controls(paths)
+    except PolicyError as exc:
+        problems.extend(exc.problems)
+        return {}
+    cited: list[tuple[NodePath, str]] = []
+    for spec in gates:
+        cited += [((*spec.path, "controls", j), c) for j, c in enumerate(spec.config.controls)]
+        for rel, threshold in find_thresholds(spec.config).items():
+            cited += [
+                ((*spec.path, *rel, "controls", j), c) for j, c in enumerate(threshold.controls)
+            ]
+    for j, ref in enumerate(doc.compliance.require):
+        cited.append((("compliance", "require", j), ref))
+    for at, ref in cited:
+        if ref.endswith(":*") and any(k.startswith(ref[:-1]) for k in known):
+            continue
+        if ref not in known:
+            problems.append(unknown_control_problem(ref, known, nearest(marks, at, display), at))
+    return known
 
 
 def _problem(marks: Marks, display: str, path: NodePath, message: str) -> Problem:

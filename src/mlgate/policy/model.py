@@ -40,6 +40,12 @@ class WaiverSpec(_Strict):
     ticket: str | None = None
 
 
+class ComplianceSpec(_Strict):
+    """Which controls the compliance matrix must show, evidence or not."""
+
+    require: list[str] = Field(default_factory=list)
+
+
 class PolicyDoc(_Strict):
     """The top level of a policy file, after ``extends`` has been merged."""
 
@@ -51,5 +57,8 @@ class PolicyDoc(_Strict):
     baseline: str | None = None
     on_inconclusive: Literal["warn", "fail"] = "warn"
     policy_changes: Literal["warn", "fail"] = "warn"
+    max_waiver_days: int = Field(default=90, ge=1, le=3650)
+    control_catalogs: list[str] = Field(default_factory=list)
+    compliance: ComplianceSpec = Field(default_factory=ComplianceSpec)
     gates: list[dict[str, Any]] = Field(default_factory=list)
     waivers: list[WaiverSpec] = Field(default_factory=list)

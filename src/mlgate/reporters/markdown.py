@@ -45,6 +45,8 @@ def render(report: Report, options: RenderOptions) -> str:
     lines += ["### Gates", ""]
     for gate in failing_first(report.gates):
         lines += _gate_section(gate)
+    if report.compliance:
+        lines += _compliance(report)
     if report.waivers:
         lines += _waivers(report)
     lines += _inputs(report)
@@ -131,6 +133,32 @@ def _groups(check: CheckResult) -> list[str]:
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
+
+
+STATUS_ICON = {
+    "satisfied": "✅",
+    "satisfied with warnings": "⚠️",
+    "violated": "❌",
+    "waived": "🟦",
+    "no evidence": "⬜",
+}
+
+
+def _compliance(report: Report) -> list[str]:
+    out = [
+        "### Compliance",
+        "",
+        "| control | requirement | status | evidence |",
+        "|---|---|---|---|",
+    ]
+    for c in report.compliance:
+        title = esc(f"{c.clause} — {c.title}" if c.clause else c.title)
+        icon = STATUS_ICON.get(c.status, "")
+        evidence = ", ".join(f"`{esc(e)}`" for e in c.evidence[:8])
+        if len(c.evidence) > 8:
+            evidence += f" and {len(c.evidence) - 8} more"
+        out.append(f"| `{esc(c.control)}` | {title} | {icon} {c.status} | {evidence or '—'} |")
+    return [*out, ""]
 
 
 def _waivers(report: Report) -> list[str]:
