@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-BUILTIN = ["performance", "fairness"]
+BUILTIN = ["performance", "fairness", "governance"]
 
 
 @pytest.mark.parametrize("gate_type", BUILTIN)

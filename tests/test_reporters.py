@@ -99,6 +99,7 @@ def test_mixed_report_outcomes(example: Path, monkeypatch: pytest.MonkeyPatch) -
         "model-quality": "fail",
         "model-quality-live": "pass",
         "fairness": "pass",
+        "documentation": "pass",
         "broken": "error",
         "paused": "skipped",
     }

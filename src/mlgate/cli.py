@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from mlgate.diff import PolicyChange
     from mlgate.engine import ProgressHook
     from mlgate.policy import Policy
-    from mlgate.report import Report
+    from mlgate.report import Provenance, Report
 
 BUG_HINT = "this is a bug in mlgate; please report it with the traceback above"
 
@@ -95,6 +95,11 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append outcome and counts as step outputs (e.g. $GITHUB_OUTPUT).",
 )
+@click.option(
+    "--audit-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a hash-chained record of this run to this JSON-lines file.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
 def check(
@@ -110,6 +115,7 @@ def check(
     base_policy: Path | None,
     summary: Path | None,
     github_output: Path | None,
+    audit_log: Path | None,
     quiet: bool,
     debug: bool,
 ) -> int:
@@ -131,11 +137,52 @@ def check(
         progress=None if quiet else _progress_hook(),
         policy_changes=changes,
         base_label=base_label,
+        provenance=_provenance(),
     )
     report, _ = run_policy(loaded, options)
     _write_reports(report, targets, color)
     _write_github(report, summary, github_output, targets)
+    if audit_log is not None:
+        from mlgate.audit import append
+
+        try:
+            append(audit_log, report, report.to_json())
+        except OSError as exc:
+            raise UsageError(f"cannot write the audit log {audit_log}: {exc.strerror}") from None
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
+
+
+LIBRARIES = (
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scikit-learn",
+    "scipy",
+    "fairlearn",
+    "great-expectations",
+    "deepchecks",
+    "skops",
+    "onnxruntime",
+    "pydantic",
+)
+
+
+def _provenance() -> Provenance:
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from mlgate.github import run_url
+    from mlgate.report import Provenance
+
+    libraries = {}
+    for name in LIBRARIES:
+        try:
+            libraries[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return Provenance(
+        ci_run_url=run_url(os.environ), python=platform.python_version(), libraries=libraries
+    )
 
 
 def _policy_changes(
@@ -417,6 +464,93 @@ def comment(report: Path, baseline: Path | None) -> int:
         click.echo(f"mlgate: warning: could not comment on the pull request: {exc}", err=True)
         return 0
     click.echo(f"mlgate: {done} the report comment on pull request #{number}")
+    return 0
+
+
+@cli.group()
+def audit() -> None:
+    """The audit trail written by `mlgate check --audit-log FILE`."""
+
+
+@audit.command("verify")
+@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+def audit_verify(log: Path) -> int:
+    """Check that no record of LOG was edited, removed or reordered."""
+    from mlgate.audit import verify
+
+    try:
+        count, problems = verify(log)
+    except OSError as exc:
+        raise UsageError(f"cannot read {log}: {exc.strerror}") from None
+    for problem in problems:
+        click.echo(f"{log}: {problem}", err=True)
+    if problems:
+        click.echo(f"mlgate: the audit log is NOT intact ({len(problems)} problem(s))", err=True)
+        return int(ExitCode.FAILED)
+    click.echo(f"{log}: {count} records, chain intact")
+    return 0
+
+
+@cli.command()
+@click.argument("policy", default="mlgate.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Lock file to write (default: mlgate.lock beside the policy).",
+)
+def lock(policy: Path, output: Path | None) -> int:
+    """Record the sha256 of every input of POLICY, for governance lineage checks."""
+    from mlgate.governance import lock_document
+    from mlgate.inputs import InputStore
+    from mlgate.policy import load_policy
+
+    loaded = load_policy(policy)
+    target = output or loaded.file.parent / "mlgate.lock"
+    store = InputStore(loaded)
+    entries = {}
+    for name in loaded.doc.inputs:
+        path = store.path(name)
+        digest = store.sha256(name)
+        if digest is None:
+            raise UsageError(f"input `{name}`: {path} not found; cannot lock it")
+        rel = os.path.relpath(path.resolve(), target.resolve().parent)
+        entries[name] = (Path(rel).as_posix(), digest, path.stat().st_size)
+    target.write_text(lock_document(entries), encoding="utf-8")
+    click.echo(f"{_display(target)}: locked {len(entries)} inputs")
+    return 0
+
+
+@cli.group()
+def packs() -> None:
+    """Built-in policy packs (use them with `extends: [builtin:NAME]`)."""
+
+
+@packs.command("list")
+def packs_list() -> int:
+    """List the built-in packs."""
+    from mlgate.policy.packs import pack_names, pack_path
+    from mlgate.policy.source import load_yaml
+
+    for name in pack_names():
+        path = pack_path(name)
+        assert path is not None
+        data = load_yaml(path).data or {}
+        click.echo(f"{name:<22} {data.get('description', '')}".rstrip())
+    return 0
+
+
+@packs.command("show")
+@click.argument("name")
+def packs_show(name: str) -> int:
+    """Print a built-in pack."""
+    from mlgate.errors import did_you_mean
+    from mlgate.policy.packs import pack_names, pack_path
+
+    path = pack_path(name)
+    if path is None:
+        raise UsageError(f"no built-in pack `{name}`{did_you_mean(name, pack_names())}")
+    click.echo(path.read_text(encoding="utf-8"), nl=False)
     return 0
 
 

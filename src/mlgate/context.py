@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import GateError, NodePath, did_you_mean
@@ -61,6 +62,41 @@ class RunContext:
             if col not in frame.columns:
                 hint = did_you_mean(col, have)
                 raise GateError(f"input `{name}` has no column `{col}`{hint}")
+
+    def text(self, name: str) -> str:
+        """Document input ``name`` as text."""
+        return self.store.text(name)
+
+    def resolve(self, rel: NodePath, value: str) -> Path:
+        """A path written in this gate's block, resolved relative to its policy file."""
+        return self.policy.resolve((*self.spec.path, *rel), value)
+
+    def assertion(
+        self,
+        name: str,
+        ok: bool,
+        message: str,
+        rel: NodePath,
+        *,
+        severity: str = "error",
+        evidence: dict[str, Any] | None = None,
+        controls: Sequence[str] = (),
+    ) -> CheckResult:
+        """A yes/no check (a document section exists, a hash matches, ...)."""
+        failed = Outcome.FAIL if severity == "error" else Outcome.WARN
+        if severity == "info":
+            failed = Outcome.PASS
+        return CheckResult(
+            id=f"{self.gate_id}/{name}",
+            name=name,
+            outcome=Outcome.PASS if ok else failed,
+            severity=severity,
+            message="" if ok else message,
+            violated=not ok,
+            location=self.location(rel),
+            controls=tuple(dict.fromkeys([*self.spec.config.controls, *controls])),
+            evidence=evidence or {},
+        )
 
     def location(self, rel: NodePath) -> Location:
         """Where ``rel`` (a path inside this gate's block) is written in the policy."""

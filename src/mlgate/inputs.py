@@ -74,6 +74,7 @@ class InputStore:
         self._frames: dict[str, pd.DataFrame] = {}
         self._models: dict[str, LoadedModel] = {}
         self._hashes: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
 
     def path(self, name: str) -> Path:
         """Resolved file path of input ``name``."""
@@ -116,6 +117,28 @@ class InputStore:
             self._models[name] = load_model(name, path, self.format(name), self.specs[name])
             self.loads[name] = self.loads.get(name, 0) + 1
         return self._models[name]
+
+    def text(self, name: str) -> str:
+        """Input ``name`` as UTF-8 text (documents: model cards, datasheets), cached."""
+        if name not in self._texts:
+            path = self._existing(name)
+            try:
+                self._texts[name] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"input `{name}` ({display_path(path)}) is not UTF-8 text"
+                ) from None
+            self.loads[name] = self.loads.get(name, 0) + 1
+        return self._texts[name]
+
+    def sha256(self, name: str) -> str | None:
+        """sha256 of input ``name``'s file, or None when it does not exist."""
+        path = self.path(name)
+        if not path.is_file():
+            return None
+        if name not in self._hashes:
+            self._hashes[name] = sha256_file(path)
+        return self._hashes[name]
 
     def record(self, name: str) -> InputRecord:
         """Path, size, hash and shape of input ``name`` for the report."""

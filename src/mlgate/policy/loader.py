@@ -18,7 +18,6 @@ from mlgate.policy.model import PolicyDoc
 from mlgate.policy.pydantic_errors import problems_from_validation
 from mlgate.policy.source import Loc, Marks, Reader, Source, load_yaml, nearest, read_file
 from mlgate.registry import available, load_gate
-from mlgate.thresholds import find_thresholds
 
 if TYPE_CHECKING:
     from mlgate.controls import Control
@@ -101,6 +100,25 @@ def load_policy(
     return Policy(file, display, sha, doc, gates, marks, sources, controls)
 
 
+def find_controls(value: Any, path: NodePath) -> list[tuple[NodePath, str]]:
+    """Every ``controls:`` entry inside a gate config (gate, threshold and part level)."""
+    out: list[tuple[NodePath, str]] = []
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if name == "controls" and isinstance(item, list):
+                out += [((*path, "controls", j), str(c)) for j, c in enumerate(item)]
+            else:
+                out += find_controls(item, (*path, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            out += find_controls(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out += find_controls(item, (*path, i))
+    return out
+
+
 def _validate_waivers(
     doc: PolicyDoc, marks: Marks, display: str, today: dt.date, problems: list[Problem]
 ) -> None:
@@ -130,11 +148,7 @@ def _validate_controls(
         return {}
     cited: list[tuple[NodePath, str]] = []
     for spec in gates:
-        cited += [((*spec.path, "controls", j), c) for j, c in enumerate(spec.config.controls)]
-        for rel, threshold in find_thresholds(spec.config).items():
-            cited += [
-                ((*spec.path, *rel, "controls", j), c) for j, c in enumerate(threshold.controls)
-            ]
+        cited += find_controls(spec.config, spec.path)
     for j, ref in enumerate(doc.compliance.require):
         cited.append((("compliance", "require", j), ref))
     for at, ref in cited:
@@ -286,7 +300,10 @@ def _check_input_ref(
     problems: list[Problem],
 ) -> None:
     value = getattr(config, name, None)
-    values = value if isinstance(value, list) else [value]
+    if isinstance(value, dict):
+        values = [*value.keys(), *value.values()]
+    else:
+        values = value if isinstance(value, list) else [value]
     for v in values:
         if isinstance(v, str) and v not in inputs:
             known = ", ".join(sorted(inputs)) or "none"
