@@ -592,6 +592,7 @@ def list_gates() -> int:
 @click.argument("gate_type")
 def explain(gate_type: str) -> int:
     """Print the documentation of a gate type."""
+    import importlib
     import inspect
 
     from mlgate.errors import did_you_mean
@@ -600,7 +601,7 @@ def explain(gate_type: str) -> int:
     if gate_type not in available():
         raise UsageError(f"unknown gate type `{gate_type}`{did_you_mean(gate_type, available())}")
     gate = load_gate(gate_type)
-    module = sys.modules[type(gate).__module__]
+    module = importlib.import_module(type(gate).__module__)
     click.echo(inspect.cleandoc(module.__doc__ or gate.summary))
     return 0
 
