@@ -77,7 +77,9 @@ def test_waivers_apply_until_they_expire(example: Path) -> None:
     assert report.failed()
 
 
-def test_a_gate_that_raises_does_not_stop_the_others(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_gate_that_raises_does_not_stop_the_others(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mlgate.registry import load_gate
 
     gate_class = type(load_gate("performance"))
