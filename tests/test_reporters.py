@@ -100,6 +100,7 @@ def test_mixed_report_outcomes(example: Path, monkeypatch: pytest.MonkeyPatch) -
         "model-quality-live": "pass",
         "fairness": "pass",
         "documentation": "pass",
+        "no-pii": "pass",
         "broken": "error",
         "paused": "skipped",
     }

@@ -121,14 +121,21 @@ def _groups(check: CheckResult) -> list[str]:
     column = esc(check.evidence.get("column", "group"))
     fixed = ("group", "n", "judged")
     extra = [k for k in groups[0] if k not in fixed]
-    head = [column, "rows", *[esc(k.replace("_", " ")) for k in extra], "judged"]
+    count_label = esc(check.evidence.get("count_label", "rows"))
+    head = [column, count_label, *[esc(k.replace("_", " ")) for k in extra], "judged"]
     out = [f"`{esc(check.id)}` by {column}:", "", _row(head), _row(["---"] * len(head))]
     for g in groups:
         name = esc(g["group"])
         name = f"**{name}** (worst)" if g["group"] == worst else name
         judged = "yes" if g.get("judged") else "no (too few rows)"
-        out.append(_row([name, str(g["n"]), *[number(g.get(k)) for k in extra], judged]))
+        out.append(_row([name, str(g["n"]), *[_cell(g.get(k)) for k in extra], judged]))
     return [*out, ""]
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, int | float) or value is None:
+        return number(None if value is None else float(value))
+    return esc(value)
 
 
 def _row(cells: list[str]) -> str:

@@ -1,0 +1,442 @@
+"""PII gate: personal data where the policy says it must not be, never leaked in reports.
+
+What it checks
+    Dataset inputs (every string column, or the listed ones) and text-like files matched by
+    ``paths:`` globs — Jupyter notebooks (cell sources and stored outputs, where leaks are
+    most often committed), CSV, JSON, logs — for e-mail addresses, phone numbers (validated
+    with ``phonenumbers``), credit card numbers (Luhn and issuer prefix/length), US social
+    security numbers (area/group/serial rules), IBANs (per-country length and mod-97) and IP
+    addresses (IPv4/IPv6, optionally ignoring private ranges); plus policy-defined entities
+    (a regex and an optional built-in validator) and column names that signal personal data
+    values cannot reveal (name, date of birth, address, postcode, passport, national id, ...).
+
+Why it matters
+    Personal data in training data, evaluation sets or committed notebooks is a GDPR
+    (Art. 5(1)(c), 25) and contractual problem; finding it before the merge is cheap.
+
+Never leaks
+    Findings are reported as entity, column (or file and line / notebook cell), row
+    positions and counts; example values are masked (``j***@e***.com``,
+    ``**** **** **** 1234``). No raw value reaches any report format, annotation, log line or
+    error message.
+
+Policy example::
+
+    - id: no-pii
+      type: pii
+      data: train
+      paths: ["notebooks/**/*.ipynb", "logs/*.log"]
+      entities: [email, phone, credit_card, us_ssn, iban, ip_address]
+      max_findings: 0                      # per entity; or max_rate: 0.001
+      exclude_columns: [customer_hash]
+      allow: {patterns: ["@example\\\\.com$"], values: ["127.0.0.1"]}
+      custom_entities:
+        - {name: employee_id, pattern: "EMP-\\\\d{6}"}
+      column_names: {severity: warning}
+      controls: [gdpr:art5-1c]
+
+Thresholds
+    One check per entity: the number of findings (``max_findings``, default 0) or their
+    share of the scanned values (``max_rate``); ``entities:`` may instead map each entity to
+    its own threshold block. ``column_names`` is its own check (default severity warning).
+    ``sample: {rows: 100000, seed: 0}`` scans a seeded row sample instead of every row.
+
+Engine
+    ``engine: builtin`` (default) is vectorized: one RE2 pass per entity and column through
+    pyarrow, validation only on candidate rows. ``engine: presidio`` runs Microsoft Presidio's
+    analyzer for NLP entities (``person``, ``location``) and needs ``mlgate[presidio]`` and an
+    installed spaCy model; without one the gate fails with a message saying so.
+
+References
+    GDPR Art. 4(1), 5(1)(c), 25; ISO/IEC 7812 (card numbers); ISO 13616 (IBAN); SSA SSN
+    randomization rules.
+"""
+
+from __future__ import annotations
+
+import builtins
+import fnmatch
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mlgate.errors import GateError, NodePath, did_you_mean
+from mlgate.gates.base import BaseGate, GateConfig
+from mlgate.report import CheckResult
+from mlgate.thresholds import Direction, Threshold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgate.context import RunContext
+    from mlgate.pii import Entity, Findings
+
+DEFAULT_ENTITIES = ["email", "phone", "credit_card", "us_ssn", "iban", "ip_address"]
+NLP_ENTITIES = {"person": "PERSON", "location": "LOCATION"}
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CustomEntity(_Strict):
+    """A policy-defined entity."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pattern: str = Field(min_length=1)
+    validator: Literal["luhn", "credit_card", "us_ssn", "iban", "email"] | None = None
+
+
+class AllowConfig(_Strict):
+    """Values, patterns and columns that are not findings (test addresses, hashed ids)."""
+
+    values: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+    columns: list[str] = Field(default_factory=list)
+
+
+class SampleConfig(_Strict):
+    """Scan a seeded sample of rows instead of every row."""
+
+    rows: int = Field(ge=1)
+    seed: int = 0
+
+
+class ColumnNamesConfig(_Strict):
+    """The column-name signal check."""
+
+    enabled: bool = True
+    severity: Literal["error", "warning", "info"] = "warning"
+
+
+class PiiConfig(GateConfig):
+    """Keys of a ``type: pii`` gate."""
+
+    type: Literal["pii"]
+    data: str | None = None
+    paths: list[str] = Field(default_factory=list)
+    entities: list[str] | dict[str, Threshold] = Field(
+        default_factory=lambda: list(DEFAULT_ENTITIES)
+    )
+    custom_entities: list[CustomEntity] = Field(default_factory=list)
+    columns: list[str] | None = None
+    exclude_columns: list[str] = Field(default_factory=list)
+    sample: SampleConfig | None = None
+    allow: AllowConfig = Field(default_factory=AllowConfig)
+    max_findings: int | None = Field(default=None, ge=0)
+    max_rate: float | None = Field(default=None, ge=0, le=1)
+    column_names: ColumnNamesConfig = Field(default_factory=ColumnNamesConfig)
+    phone_regions: list[str] = Field(
+        default_factory=lambda: ["US", "GB", "DE", "FR", "ES", "IT", "NL", "CA", "AU", "IN"]
+    )
+    ignore_private_ips: bool = False
+    engine: Literal["builtin", "presidio"] = "builtin"
+
+
+class PiiGate(BaseGate):
+    """Personal data in datasets and files (see the module docstring)."""
+
+    type: ClassVar[str] = "pii"
+    summary: ClassVar[str] = "personal data in datasets, notebooks and files (masked findings)"
+    config_model: ClassVar[builtins.type[GateConfig]] = PiiConfig
+    input_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+        """Something to scan, known entities, patterns that compile, one threshold kind."""
+        assert isinstance(config, PiiConfig)
+        out: list[tuple[NodePath, str]] = []
+        if config.data is None and not config.paths:
+            out.append(((), "nothing to scan: give `data:` (a dataset input) and/or `paths:`"))
+        known = [*DEFAULT_ENTITIES, *NLP_ENTITIES, *(c.name for c in config.custom_entities)]
+        for name in config.entities:
+            if name not in known:
+                out.append(
+                    (
+                        ("entities", name) if isinstance(config.entities, dict) else ("entities",),
+                        f"unknown entity `{name}`{did_you_mean(name, known)}; "
+                        f"known: {', '.join(known)}",
+                    )
+                )
+            elif name in NLP_ENTITIES and config.engine != "presidio":
+                out.append((("entities",), f"`{name}` needs `engine: presidio` (NLP)"))
+        for i, custom in enumerate(config.custom_entities):
+            try:
+                re.compile(custom.pattern)
+            except re.error as exc:
+                out.append(
+                    (("custom_entities", i, "pattern"), f"not a valid regular expression: {exc}")
+                )
+        for i, pattern in enumerate(config.allow.patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                out.append((("allow", "patterns", i), f"not a valid regular expression: {exc}"))
+        if config.max_findings is not None and config.max_rate is not None:
+            out.append((("max_rate",), "use either `max_findings` or `max_rate`, not both"))
+        return out
+
+    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+        """Scan, then one check per entity and one for column names."""
+        assert isinstance(config, PiiConfig)
+        if config.engine == "presidio":
+            _require_presidio()
+        entities = _entities(config)
+        allowed = _allow(config)
+        places: list[tuple[str, dict[str, Findings]]] = []
+        scanned = 0
+        flagged: list[dict[str, str]] = []
+        if config.data is not None:
+            frame = ctx.frame(config.data)
+            flagged = _column_signals(config, frame)
+            count, found = _scan_frame(config, frame, entities, allowed)
+            scanned += count
+            places += found
+        for rel, pattern in enumerate(config.paths):
+            count, found = _scan_files(ctx, ("paths", rel), pattern, entities, allowed)
+            scanned += count
+            places += found
+        checks = [_entity_check(ctx, config, name, places, scanned) for name in entities]
+        if config.column_names.enabled and config.data is not None:
+            checks.append(_names_check(ctx, config, flagged))
+        return checks
+
+
+def _require_presidio() -> None:
+    try:
+        import presidio_analyzer  # noqa: F401
+        import spacy
+    except ImportError:
+        raise GateError("engine: presidio needs Presidio: pip install 'mlgate[presidio]'") from None
+    models = [
+        m
+        for m in ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_trf")
+        if spacy.util.is_package(m)
+    ]
+    if not models:
+        raise GateError(
+            "engine: presidio needs a spaCy model for names and locations, and none "
+            "is installed (e.g. python -m spacy download en_core_web_lg); the built-in "
+            "entities do not need Presidio: use engine: builtin"
+        )
+
+
+def _entities(config: PiiConfig) -> dict[str, Entity]:
+    from mlgate.pii import builtin_entities, custom_entity
+
+    builtin = builtin_entities(config.phone_regions, config.ignore_private_ips)
+    custom = {c.name: custom_entity(c.name, c.pattern, c.validator) for c in config.custom_entities}
+    every = {**builtin, **custom}
+    return {name: every[name] for name in config.entities if name in every}
+
+
+def _allow(config: PiiConfig) -> Any:
+    values = set(config.allow.values)
+    patterns = [re.compile(p) for p in config.allow.patterns]
+
+    def allowed(value: str) -> bool:
+        return value in values or any(p.search(value) for p in patterns)
+
+    return allowed
+
+
+def _column_signals(config: PiiConfig, frame: pd.DataFrame) -> list[dict[str, str]]:
+    from mlgate.pii import column_signal
+
+    skip = set(config.allow.columns)
+    out = []
+    for column in frame.columns:
+        signal = column_signal(str(column))
+        if signal and str(column) not in skip:
+            out.append({"column": str(column), "signal": signal})
+    return out
+
+
+def _string_columns(config: PiiConfig, frame: pd.DataFrame) -> list[str]:
+    import pandas as pd
+
+    if config.columns is not None:
+        missing = [c for c in config.columns if c not in frame.columns]
+        if missing:
+            hint = did_you_mean(missing[0], map(str, frame.columns))
+            raise GateError(f"input `{config.data}` has no column `{missing[0]}`{hint}")
+        chosen = list(config.columns)
+    else:
+        chosen = []
+        for column in frame.columns:
+            series = frame[column]
+            if pd.api.types.is_string_dtype(series) or series.dtype == object:
+                chosen.append(column)
+            elif (
+                pd.api.types.is_integer_dtype(series)
+                and len(series)
+                and series.abs().max() >= 10**11
+            ):
+                chosen.append(column)  # long integers: card numbers stored as numbers
+    skip = set(config.exclude_columns) | set(config.allow.columns)
+    return [c for c in chosen if str(c) not in skip]
+
+
+def _scan_frame(
+    config: PiiConfig, frame: pd.DataFrame, entities: dict[str, Entity], allowed: Any
+) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
+    import numpy as np
+    import pyarrow as pa
+
+    from mlgate.pii import scan_strings
+
+    if config.sample is not None and config.sample.rows < len(frame):
+        frame = frame.sample(n=config.sample.rows, random_state=config.sample.seed).sort_index()
+    positions = np.arange(len(frame)) if config.sample is None else frame.index.to_numpy()
+    out = []
+    scanned = 0
+    for column in _string_columns(config, frame):
+        series = frame[column]
+        keep = series.notna().to_numpy()
+        values = series[keep].astype(str)
+        scanned += int(keep.sum())
+        array = pa.array(values.to_numpy(dtype=object), type=pa.string())
+        found = scan_strings(array, entities, allowed, positions[keep])
+        if found:
+            out.append((f"column {column} (rows, from 0)", found))
+    return scanned, out
+
+
+def _notebook_parts(path: Path) -> list[tuple[str, int, str]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for n, cell in enumerate(data.get("cells") or [], 1):
+        source = cell.get("source", "")
+        parts.append(("source", n, "".join(source) if isinstance(source, list) else str(source)))
+        texts = []
+        for output in cell.get("outputs") or []:
+            for key in ("text", "traceback"):
+                value = output.get(key)
+                if value:
+                    texts.append("".join(value) if isinstance(value, list) else str(value))
+            for mime, value in (output.get("data") or {}).items():
+                if mime.startswith("text/") or mime.endswith("json"):
+                    texts.append("".join(value) if isinstance(value, list) else json.dumps(value))
+        if texts:
+            parts.append(("output", n, "\n".join(texts)))
+    return parts
+
+
+def _scan_files(
+    ctx: RunContext, rel: NodePath, pattern: str, entities: dict[str, Entity], allowed: Any
+) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
+    from mlgate.pii import scan_strings
+    from mlgate.policy.loader import display_path
+
+    base = ctx.resolve(rel, ".")
+    files = sorted(p for p in base.glob(pattern) if p.is_file())
+    out = []
+    scanned = 0
+    for path in files:
+        shown = display_path(path)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise GateError(f"{shown} is larger than 50 MB; narrow `paths:` or exclude it")
+        raw = path.read_bytes()
+        if b"\0" in raw[:8192]:
+            continue  # binary
+        if path.suffix == ".ipynb":
+            try:
+                parts = _notebook_parts(path)
+            except (ValueError, UnicodeDecodeError):
+                raise GateError(f"{shown} is not a valid notebook (JSON)") from None
+            for kind in ("source", "output"):
+                chosen = [(n, text) for k, n, text in parts if k == kind]
+                if not chosen:
+                    continue
+                scanned += len(chosen)
+                found = scan_strings(
+                    [t for _, t in chosen], entities, allowed, [n for n, _ in chosen]
+                )
+                if found:
+                    out.append((f"{shown} (cells, {kind})", found))
+            continue
+        lines = raw.decode("utf-8", errors="replace").splitlines()
+        scanned += len(lines)
+        found = scan_strings(lines, entities, allowed, list(range(1, len(lines) + 1)))
+        if found:
+            out.append((f"{shown} (lines)", found))
+    return scanned, out
+
+
+def _threshold(config: PiiConfig, name: str) -> tuple[Threshold, bool]:
+    if isinstance(config.entities, dict):
+        return config.entities[name], False
+    if config.max_rate is not None:
+        return Threshold(max=config.max_rate), True
+    return Threshold(max=float(config.max_findings or 0)), False
+
+
+def _entity_check(
+    ctx: RunContext,
+    config: PiiConfig,
+    name: str,
+    places: list[tuple[str, dict[str, Findings]]],
+    scanned: int,
+) -> CheckResult:
+    threshold, as_rate = _threshold(config, name)
+    groups = []
+    total = 0
+    for place, found in places:
+        hit = found.get(name)
+        if hit is None:
+            continue
+        total += hit.count
+        groups.append(
+            {
+                "group": place,
+                "n": hit.count,
+                "positions": ", ".join(map(str, hit.rows))
+                + (" …" if hit.count > len(hit.rows) else ""),
+                "examples": ", ".join(hit.examples),
+                "judged": True,
+            }
+        )
+    value = total / scanned if as_rate and scanned else float(total)
+    rel: NodePath = (
+        ("entities", name)
+        if isinstance(config.entities, dict)
+        else (("max_rate",) if as_rate else ("max_findings",))
+    )
+    evidence = {
+        "column": "where",
+        "count_label": "findings",
+        "groups": groups,
+        "scanned_values": scanned,
+        "findings": total,
+    }
+    return ctx.check(name, value, threshold, Direction.LOWER, rel, evidence=evidence)
+
+
+def _names_check(ctx: RunContext, config: PiiConfig, flagged: list[dict[str, str]]) -> CheckResult:
+    threshold = Threshold(max=0, severity=config.column_names.severity)
+    groups = [
+        {"group": f["column"], "n": 1, "signal": f["signal"], "judged": True} for f in flagged
+    ]
+    evidence = {"column": "column", "groups": groups}
+    check = ctx.check(
+        "column_names",
+        float(len(flagged)),
+        threshold,
+        Direction.LOWER,
+        ("column_names",),
+        evidence=evidence,
+    )
+    if flagged:
+        names = ", ".join(f"{f['column']} ({f['signal']})" for f in flagged)
+        check = check.model_copy(
+            update={"message": f"{check.message}; columns that look personal: {names}"}
+        )
+    return check
+
+
+def fnmatch_any(name: str, patterns: list[str]) -> bool:
+    """Whether ``name`` matches any glob pattern."""
+    return any(fnmatch.fnmatch(name, p) for p in patterns)

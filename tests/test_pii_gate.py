@@ -1,0 +1,247 @@
+"""The PII gate: validated detection, masked evidence, and no raw value in any output."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from mlgate.pii import (
+    builtin_entities,
+    card_issuer,
+    column_signal,
+    iban_value,
+    luhn,
+    valid_card,
+    valid_email,
+    valid_ssn,
+)
+from mlgate.report import CheckResult, Report
+
+Run = Callable[..., object]
+CASES = ROOT / "tests" / "cases" / "pii"
+RAW = [
+    "jane.roe@mail.net",
+    "carl@firma.de",
+    "DE89 3704 0044 0532 0130 00",
+    "DE89370400440532013000",
+    "4012 8888 8888 1881",
+    "4012888888881881",
+    "(415) 555-2671",
+    "219-09-9999",
+    "8.8.4.4",
+    "mary.major@hospital.org",
+    "555-2671",
+    "jane.roe",
+    "mary.major",
+    "8888 1881",
+]
+
+
+def test_validators() -> None:
+    assert luhn("4111111111111111")
+    assert not luhn("4111111111111112")
+    assert card_issuer("378282246310005") == "amex"
+    assert card_issuer("1234567890123452") is None
+    assert valid_card("5555-5555-5555-4444")
+    assert not valid_card("1712345678901")
+    assert valid_ssn("219-09-9999")
+    for bad in ("000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000"):
+        assert not valid_ssn(bad), bad
+    assert iban_value("ES91 2100 0418 4502 0005 1332 within") == "ES9121000418450200051332"
+    assert iban_value("ES91 2100 0418 4502 0005 1333") is None  # broken checksum
+    assert iban_value("GB82 WEST 1234 5698 7654 32") == "GB82WEST12345698765432"
+    assert valid_email("a.b+c@sub.example.co.uk")
+    assert not valid_email("a..b@x.com")
+
+
+def test_ibans_followed_by_a_word_are_found() -> None:
+    entity = builtin_entities(["ES"], False)["iban"]
+    assert entity.find("account ES91 2100 0418 4502 0005 1332 within 5 days.") == [
+        "ES9121000418450200051332"
+    ]
+
+
+def test_hard_negatives_are_not_findings() -> None:
+    entities = builtin_entities(["US", "GB", "DE"], False)
+    text = (
+        "order 4111111111111112, ts 1712345678901, uuid 123e4567-e89b-12d3-a456-426614174000, "
+        "sha 9f86d081884c7d659a2feaa0c55ad015, price 1,299.00, isbn 978-3-16-148410-0, "
+        "v1.2.3, at 12:30:45 on 2024-01-02, ssn 666-12-3456, mac 00:1a:2b:3c:4d:5e"
+    )
+    for name, entity in entities.items():
+        assert entity.find(text) == [], name
+
+
+def test_private_ips_can_be_ignored() -> None:
+    assert builtin_entities([], False)["ip_address"].find("10.1.2.3 and 8.8.4.4") == [
+        "10.1.2.3",
+        "8.8.4.4",
+    ]
+    assert builtin_entities([], True)["ip_address"].find("10.1.2.3 and 8.8.4.4") == ["8.8.4.4"]
+
+
+def test_column_name_signals() -> None:
+    assert [
+        column_signal(c)
+        for c in ("FirstName", "date_of_birth", "PostCode", "passport_no", "amount")
+    ] == ["name", "date_of_birth", "postcode", "passport", None]
+
+
+def leaky_policy(tmp_path: Path, extra: str = "") -> Path:
+    shutil.copy(CASES / "leaky.csv", tmp_path / "leaky.csv")
+    shutil.copy(CASES / "leak.ipynb", tmp_path / "leak.ipynb")
+    policy = tmp_path / "mlgate.yaml"
+    policy.write_text(
+        "version: 1\ninputs:\n  data: {path: leaky.csv}\ngates:\n  - id: no-pii\n    type: pii\n"
+        "    data: data\n    paths: ['*.ipynb']\n    allow: {patterns: ['@example\\.com$']}\n"
+        + extra
+    )
+    return policy
+
+
+def by_name(report: Report) -> dict[str, CheckResult]:
+    return {c.name: c for c in report.checks()}
+
+
+def test_leaks_fail_naming_column_count_and_masked_examples(cli: Run, tmp_path: Path) -> None:
+    result = cli("check", leaky_policy(tmp_path), "-f", "json")
+    assert result.code == 1  # type: ignore[attr-defined]
+    checks = by_name(Report.model_validate_json(result.out))  # type: ignore[attr-defined]
+    email = checks["email"]
+    assert email.observed == 3  # support@example.com is allow-listed
+    groups = {g["group"]: g for g in email.evidence["groups"]}
+    contact = groups["column contact (rows, from 0)"]
+    assert contact["n"] == 2
+    assert contact["positions"] == "1, 3"
+    assert contact["examples"] == "j***@m***.net, c***@f***.de"
+    card = checks["credit_card"]
+    assert card.observed == 1  # 4111111111111112 fails Luhn
+    assert card.evidence["groups"][0]["examples"] == "**** **** **** 1881"
+    assert checks["iban"].observed == 1
+    assert checks["us_ssn"].observed == 1
+    assert checks["phone"].observed == 1
+    assert checks["ip_address"].observed == 2
+    assert (checks["column_names"].observed, checks["column_names"].outcome.value) == (0, "pass")
+
+
+def test_column_names_that_signal_personal_data(cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("first_name,DateOfBirth,hashed_email,score\nA,2000-01-01,x,1\n")
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\ninputs: {d: {path: d.csv}}\ngates:\n  - type: pii\n    data: d\n"
+        "    allow: {columns: [hashed_email]}\n"
+    )
+    result = cli("check", policy, "-f", "json")
+    check = by_name(Report.model_validate_json(result.out))["column_names"]  # type: ignore[attr-defined]
+    assert (check.observed, check.outcome.value) == (2, "warn")
+    assert "first_name (name), DateOfBirth (date_of_birth)" in check.message
+    assert result.code == 0  # type: ignore[attr-defined]
+
+
+def test_notebook_output_leak_points_at_the_cell(cli: Run, tmp_path: Path) -> None:
+    policy = tmp_path / "nb.yaml"
+    shutil.copy(CASES / "leak.ipynb", tmp_path / "leak.ipynb")
+    policy.write_text(
+        "version: 1\ngates:\n  - type: pii\n    paths: ['*.ipynb']\n    entities: [email]\n"
+    )
+    result = cli("check", policy, "-f", "json")
+    assert result.code == 1  # type: ignore[attr-defined]
+    email = by_name(Report.model_validate_json(result.out))["email"]  # type: ignore[attr-defined]
+    (group,) = email.evidence["groups"]
+    assert group["group"].endswith("leak.ipynb (cells, output)")
+    assert group["positions"] == "2"
+    assert group["examples"] == "m***@h***.org"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "github", "sarif", "junit"])
+def test_no_raw_value_reaches_any_output(cli: Run, tmp_path: Path, fmt: str) -> None:
+    policy = leaky_policy(tmp_path, "    column_names: {severity: error}\n")
+    audit = tmp_path / "audit.jsonl"
+    result = cli(
+        "check",
+        policy,
+        "-f",
+        fmt,
+        "--summary",
+        tmp_path / "summary.md",
+        "--audit-log",
+        audit,
+        "--debug",
+    )
+    everything = result.out + result.err + (tmp_path / "summary.md").read_text() + audit.read_text()  # type: ignore[attr-defined]
+    assert result.code == 1  # type: ignore[attr-defined]
+    for raw in RAW:
+        assert raw not in everything, f"{raw!r} leaked into {fmt}"
+
+
+def test_thresholds_allow_lists_and_column_selection(cli: Run, tmp_path: Path) -> None:
+    extra = (
+        "    entities:\n      email: {max: 3}\n      ip_address: {max: 0, severity: warning}\n"
+        "    exclude_columns: [contact]\n    ignore_private_ips: true\n"
+    )
+    report = Report.model_validate_json(
+        cli("check", leaky_policy(tmp_path, extra), "-f", "json").out
+    )  # type: ignore[attr-defined]
+    checks = by_name(report)
+    assert set(checks) == {"email", "ip_address", "column_names"}
+    assert (checks["email"].observed, checks["email"].outcome.value) == (
+        1,
+        "pass",
+    )  # only the notebook
+    assert (checks["ip_address"].observed, checks["ip_address"].outcome.value) == (1, "warn")
+
+
+def test_max_rate_and_sample(cli: Run, tmp_path: Path) -> None:
+    policy = leaky_policy(tmp_path, "    max_rate: 0.5\n    sample: {rows: 3, seed: 1}\n")
+    report = Report.model_validate_json(cli("check", policy, "-f", "json").out)  # type: ignore[attr-defined]
+    email = by_name(report)["email"]
+    assert email.evidence["scanned_values"] < 20
+    assert 0 < (email.observed or 0) <= 1
+
+
+def test_custom_entity_with_validator(cli: Run, tmp_path: Path) -> None:
+    csv = tmp_path / "emp.csv"
+    csv.write_text("note\nEMP-123456 joined\nEMP-000000 left\nref 4111-1111-1111-1111\n")
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\ninputs: {d: {path: emp.csv}}\ngates:\n  - type: pii\n    data: d\n"
+        "    entities: [employee_id, badge]\n    custom_entities:\n"
+        "      - {name: employee_id, pattern: 'EMP-[1-9]\\d{5}'}\n"
+        "      - {name: badge, pattern: '\\d{4}-\\d{4}-\\d{4}-\\d{4}', validator: luhn}\n"
+    )
+    checks = by_name(Report.model_validate_json(cli("check", policy, "-f", "json").out))  # type: ignore[attr-defined]
+    assert checks["employee_id"].observed == 1
+    assert checks["employee_id"].evidence["groups"][0]["examples"] == "***-******"
+    assert checks["badge"].observed == 1
+
+
+def test_policy_errors(cli: Run, tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\ngates:\n  - type: pii\n    entities: [emial, person]\n"
+        "    custom_entities: [{name: x, pattern: '(unclosed'}]\n"
+    )
+    err = cli("validate", policy).err  # type: ignore[attr-defined]
+    assert "nothing to scan" in err
+    assert "unknown entity `emial` (did you mean `email`?)" in err
+    assert "`person` needs `engine: presidio`" in err
+    assert "custom_entities[0].pattern: not a valid regular expression" in err
+
+
+def test_presidio_engine_without_presidio_is_a_clear_error(cli: Run, tmp_path: Path) -> None:
+    policy = leaky_policy(tmp_path, "    engine: presidio\n")
+    report = Report.model_validate_json(cli("check", policy, "-f", "json").out)  # type: ignore[attr-defined]
+    gate = report.gates[0]
+    assert gate.outcome.value == "error"
+    assert "engine: presidio needs" in gate.message
+
+
+def test_the_example_has_a_pii_gate_that_passes(cli: Run, example: Path) -> None:
+    report = Report.model_validate_json(cli("check", example / "mlgate.yaml", "-f", "json").out)  # type: ignore[attr-defined]
+    pii = next(g for g in report.gates if g.type == "pii")
+    assert pii.outcome.value == "pass"
+    assert all(c.observed == 0 for c in pii.checks)
