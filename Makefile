@@ -32,7 +32,10 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[presidio]' faker
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_fairness.py
+	$(BIN)/python benchmarks/bench_pii.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

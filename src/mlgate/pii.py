@@ -9,6 +9,7 @@ outside this module ever sees a raw value: findings carry only masked examples a
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -57,19 +58,21 @@ def card_issuer(digits: str) -> str | None:
         return "discover"
     if (300 <= int(digits[:3]) <= 305 or p2 in (36, 38, 39)) and 14 <= n <= 19:
         return "diners"
-    if 3528 <= p4 <= 3589 and 16 <= n <= 19:
+    if 3500 <= p4 <= 3599 and 16 <= n <= 19:
+        return "jcb"
+    if p4 in (2131, 1800) and n == 15:
         return "jcb"
     if p2 == 62 and 16 <= n <= 19:
         return "unionpay"
-    if (p2 == 50 or 56 <= p2 <= 69) and 12 <= n <= 19:
+    if (p2 == 50 or 56 <= p2 <= 69 or p4 == 604) and 12 <= n <= 19:
         return "maestro"
     return None
 
 
 def valid_card(text: str) -> bool:
-    """13–19 digits (spaces or dashes allowed), Luhn-valid, with a known issuer prefix."""
+    """12–19 digits (spaces or dashes allowed), Luhn-valid, with a known issuer prefix."""
     digits = re.sub(r"[ -]", "", text)
-    return 13 <= len(digits) <= 19 and luhn(digits) and card_issuer(digits) is not None
+    return 12 <= len(digits) <= 19 and luhn(digits) and card_issuer(digits) is not None
 
 
 def valid_ssn(text: str) -> bool:
@@ -91,6 +94,17 @@ def iban_value(text: str) -> str | None:
     rearranged = iban[4:] + iban[:4]
     number = "".join(str(int(ch, 36)) for ch in rearranged)
     return iban if int(number) % 97 == 1 else None
+
+
+def _iban_end(text: str, start: int, length: int) -> int:
+    """Index just after ``length`` non-space characters from ``start``."""
+    seen = 0
+    i = start
+    while i < len(text) and seen < length:
+        if not text[i].isspace():
+            seen += 1
+        i += 1
+    return i
 
 
 def valid_iban(text: str) -> bool:
@@ -125,7 +139,7 @@ def make_ip_validator(ignore_private: bool) -> Callable[[str], bool]:
 # dates, times, SSNs, IPs and version strings are not phone numbers
 NOT_PHONE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{3}-\d{2}-\d{4}"
-    r"|\d{1,3}(\.\d{1,3}){3}|\d+(\.\d+){2,})\s*$"
+    r"|\d{1,3}(\.\d{1,3}){2,3})\s*$"
 )
 
 
@@ -133,11 +147,25 @@ def make_phone_validator(regions: list[str]) -> Callable[[str], bool]:
     """Phone numbers that ``phonenumbers`` says are valid (E.164 or national formats)."""
     import phonenumbers
 
+    national = [r for r in regions if r not in ("US", "CA")]
+    nanp = [r for r in regions if r in ("US", "CA")]
+
+    @functools.lru_cache(maxsize=65536)
     def valid(text: str) -> bool:
         digits = re.sub(r"\D", "", text)
         if not 7 <= len(digits) <= 15 or NOT_PHONE.search(text):
             return False
-        for region in [None, *regions] if text.lstrip().startswith("+") else regions:
+        candidates: list[str | None] = list(regions)
+        if text.lstrip().startswith("+"):
+            candidates = [None]
+        elif text.isdigit():  # bare digits: national trunk prefix 0, or a NANP number
+            if text.startswith("0"):
+                candidates = list(national)
+            elif len(text) == 10 and text[0] in "23456789":
+                candidates = list(nanp)
+            else:
+                return False
+        for region in candidates:
             try:
                 number = phonenumbers.parse(text, region)
             except phonenumbers.NumberParseException:
@@ -193,31 +221,46 @@ class Entity:
     """A kind of personal data the built-in engine finds."""
 
     name: str
-    pattern: str  # RE2 and Python compatible; the whole match is the candidate
+    pattern: str  # RE2 and Python compatible: the column-wise candidate filter
     validate: Callable[[str], bool]
     mask: Callable[[str], str]
-    flags: int = 0
+    extract: str = ""  # Python regex for the values (defaults to ``pattern``)
+    before: tuple[Entity, ...] = ()  # entities whose values are blanked out first
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(self.pattern, self.flags))
+        object.__setattr__(self, "regex", re.compile(self.extract or self.pattern))
 
-    def find(self, text: str) -> list[str]:
-        """Validated values in ``text``."""
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of every validated value in ``text``."""
         out = []
         for match in self.regex.finditer(text):
             value = match.group(0)
             if self.name == "iban":
                 value = iban_value(value) or ""
-                if value:
-                    out.append(value)
+                end = _iban_end(text, match.start(), len(value))
+                if value and not (end < len(text) and text[end].isalnum()):
+                    out.append((match.start(), end, value))
             elif self.validate(value):
-                out.append(value)
+                out.append((match.start(), match.end(), value))
         return out
+
+    def find(self, text: str) -> list[str]:
+        """Validated values in ``text`` that are not part of a ``before`` entity's value."""
+        found = self.spans(text)
+        if not found or not self.before:
+            return [value for _, _, value in found]
+        taken = [
+            (s, e)
+            for other in self.before
+            if other.regex.search(text)
+            for s, e, _ in other.spans(text)
+        ]
+        return [v for s, e, v in found if not any(s < te and ts < e for ts, te in taken)]
 
 
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
-CARD = r"\b\d(?:[ -]?\d){12,18}\b"
+CARD = r"\b\d(?:[ -]?\d){11,18}\b"
 SSN = r"\b\d{3}[- ]\d{2}[- ]\d{4}\b"
 IBAN = r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){10,30}"
 IPV4 = r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
@@ -225,7 +268,15 @@ IPV6 = (
     r"(?:[0-9A-Fa-f]{1,4}:){2,7}(?::?[0-9A-Fa-f]{1,4}|:)"
     r"|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}"
 )
-PHONE = r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,5}){1,4}\b|\+\d{8,15}\b"
+PHONE = (
+    r"\+\d{1,3}[ .-]?(?:\(0\)|\(\d{1,4}\))?[ .-]?\d{1,5}(?:[ .-]?\d{1,5}){1,5}"
+    r"|\(\d{2,5}\)[ .-]?\d{3,9}(?:[ .-]\d{2,5}){0,3}"
+    r"|\d{2,5}(?:[ .-]\d{2,5}){2,4}"
+    r"|\d{2,5}[ .-]\d{5,8}"
+    r"|\b\d{9,12}\b"
+)
+# the same, with token boundaries RE2 cannot express: not inside hex ids, words or longer numbers
+PHONE_EXTRACT = r"(?<![\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?![\w-]|\.\d)"
 
 ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 
@@ -233,13 +284,22 @@ ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict[str, Entity]:
     """The built-in entities, configured."""
     ip_valid = make_ip_validator(ignore_private_ips)
+    email = Entity("email", EMAIL, valid_email, mask_email)
+    iban = Entity("iban", IBAN, valid_iban, mask_iban)
+    card = Entity("credit_card", CARD, valid_card, mask_card, before=(iban,))
+    ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****")
+    ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip)
+    phone_valid = make_phone_validator(phone_regions)
+    phone = Entity(
+        "phone", PHONE, phone_valid, mask_phone, PHONE_EXTRACT, (email, iban, card, ssn, ip)
+    )
     return {
-        "email": Entity("email", EMAIL, valid_email, mask_email),
-        "credit_card": Entity("credit_card", CARD, valid_card, mask_card),
-        "us_ssn": Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****"),
-        "iban": Entity("iban", IBAN, valid_iban, mask_iban),
-        "ip_address": Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip),
-        "phone": Entity("phone", PHONE, make_phone_validator(phone_regions), mask_phone),
+        "email": email,
+        "credit_card": card,
+        "us_ssn": ssn,
+        "iban": iban,
+        "ip_address": ip,
+        "phone": phone,
     }
 
 
@@ -333,13 +393,28 @@ def scan_strings(
         hits = np.flatnonzero(np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool))
         if hits.size == 0:
             continue
-        texts = pc.take(array, pa.array(hits)).to_pylist()
+        # Validate each distinct candidate text once (columns repeat values: templates,
+        # categories, copied notes), then spread the results over the rows.
+        encoded = pc.take(array, pa.array(hits)).dictionary_encode()
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        order = np.argsort(codes, kind="stable")
+        starts = np.concatenate(
+            [[0], np.cumsum(np.bincount(codes, minlength=len(encoded.dictionary)))]
+        )
         found = Findings()
-        for index, text in zip(hits.tolist(), texts, strict=True):
-            for value in entity.find(text or ""):
-                if not allowed(value):
-                    row = int(positions[index]) if positions is not None else index
-                    found.add(row, entity.mask(value))
+        for code, text in enumerate(encoded.dictionary.to_pylist()):
+            values = [v for v in entity.find(text or "") if not allowed(v)]
+            if not values:
+                continue
+            rows = hits[order[starts[code] : starts[code + 1]]]
+            masks = [entity.mask(v) for v in values]
+            for index in rows[:10].tolist():
+                row = int(positions[index]) if positions is not None else index
+                for masked in masks:
+                    found.add(row, masked)
+            found.count += (len(rows) - min(len(rows), 10)) * len(values)
         if found.count:
             out[name] = found
     return out

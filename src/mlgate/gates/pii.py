@@ -182,8 +182,7 @@ class PiiGate(BaseGate):
     def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
         """Scan, then one check per entity and one for column names."""
         assert isinstance(config, PiiConfig)
-        if config.engine == "presidio":
-            _require_presidio()
+        model = _require_presidio() if config.engine == "presidio" else None
         entities = _entities(config)
         allowed = _allow(config)
         places: list[tuple[str, dict[str, Findings]]] = []
@@ -195,17 +194,21 @@ class PiiGate(BaseGate):
             count, found = _scan_frame(config, frame, entities, allowed)
             scanned += count
             places += found
+            nlp = [n for n in config.entities if n in NLP_ENTITIES]
+            if model is not None and nlp:
+                places += _presidio_scan(config, frame, nlp, model, allowed)
         for rel, pattern in enumerate(config.paths):
             count, found = _scan_files(ctx, ("paths", rel), pattern, entities, allowed)
             scanned += count
             places += found
-        checks = [_entity_check(ctx, config, name, places, scanned) for name in entities]
+        names = [n for n in config.entities if n in entities or n in NLP_ENTITIES]
+        checks = [_entity_check(ctx, config, name, places, scanned) for name in names]
         if config.column_names.enabled and config.data is not None:
             checks.append(_names_check(ctx, config, flagged))
         return checks
 
 
-def _require_presidio() -> None:
+def _require_presidio() -> str:
     try:
         import presidio_analyzer  # noqa: F401
         import spacy
@@ -222,6 +225,37 @@ def _require_presidio() -> None:
             "is installed (e.g. python -m spacy download en_core_web_lg); the built-in "
             "entities do not need Presidio: use engine: builtin"
         )
+    return models[0]
+
+
+def _presidio_scan(
+    config: PiiConfig, frame: pd.DataFrame, names: list[str], model: str, allowed: Any
+) -> list[tuple[str, dict[str, Findings]]]:
+    """Person names and locations with Presidio's analyzer and the installed spaCy model."""
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from mlgate.pii import Findings, mask_all
+
+    settings = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
+    provider = NlpEngineProvider(nlp_configuration=settings)
+    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    wanted = {NLP_ENTITIES[n]: n for n in names}
+    out = []
+    for column in _string_columns(config, frame):
+        found: dict[str, Findings] = {}
+        for row, text in enumerate(frame[column].tolist()):
+            if not isinstance(text, str) or not text:
+                continue
+            for result in engine.analyze(text, language="en", entities=list(wanted)):
+                value = text[result.start : result.end]
+                if not allowed(value):
+                    found.setdefault(wanted[result.entity_type], Findings()).add(
+                        row, mask_all(value)
+                    )
+        if found:
+            out.append((f"column {column} (rows, from 0)", found))
+    return out
 
 
 def _entities(config: PiiConfig) -> dict[str, Entity]:
@@ -284,7 +318,6 @@ def _scan_frame(
     config: PiiConfig, frame: pd.DataFrame, entities: dict[str, Entity], allowed: Any
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
     import numpy as np
-    import pyarrow as pa
 
     from mlgate.pii import scan_strings
 
@@ -294,15 +327,28 @@ def _scan_frame(
     out = []
     scanned = 0
     for column in _string_columns(config, frame):
-        series = frame[column]
-        keep = series.notna().to_numpy()
-        values = series[keep].astype(str)
-        scanned += int(keep.sum())
-        array = pa.array(values.to_numpy(dtype=object), type=pa.string())
-        found = scan_strings(array, entities, allowed, positions[keep])
+        array, count = _as_strings(frame[column])
+        scanned += count
+        found = scan_strings(array, entities, allowed, positions)
         if found:
             out.append((f"column {column} (rows, from 0)", found))
     return scanned, out
+
+
+def _as_strings(series: pd.Series) -> tuple[Any, int]:
+    """A column as a pyarrow string array (zero-copy for Arrow-backed strings) and its count."""
+    import pyarrow as pa
+
+    try:
+        array = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = None
+    if array is None or not (
+        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+    ):
+        strings = series.astype(object).where(series.notna(), None)
+        array = pa.array([None if v is None else str(v) for v in strings], type=pa.string())
+    return array, len(array) - array.null_count
 
 
 def _notebook_parts(path: Path) -> list[tuple[str, int, str]]:
