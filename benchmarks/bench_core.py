@@ -139,14 +139,24 @@ def make_predictions(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"y": y, "p": (score >= 0.5).astype(int), "s": score, "region": region})
 
 
-def gate_runner(
-    frame: pd.DataFrame, metrics: list[str], confidence: float | None, tmp: Path
-) -> Callable[[], object]:
-    """A callable that runs the performance gate on an already-parsed frame."""
+def in_memory_gate(policy_file: Path, frames: dict[str, Any]) -> Callable[[], Any]:
+    """Run the first gate of a policy on frames that are already parsed (shared input load)."""
     from mlgate.context import RunContext
     from mlgate.inputs import InputStore
     from mlgate.policy import load_policy
 
+    policy = load_policy(policy_file)
+    store = InputStore(policy)
+    store._frames.update(frames)
+    spec = policy.gates[0]
+    ctx = RunContext(policy, spec, store, None, "no baseline report")
+    return lambda: spec.gate.run(spec.config, ctx)
+
+
+def gate_runner(
+    frame: pd.DataFrame, metrics: list[str], confidence: float | None, tmp: Path
+) -> Callable[[], object]:
+    """A callable that runs the performance gate on an already-parsed frame."""
     block = "".join(
         f"      {m}: {{min: 0.0{', confidence: ' + str(confidence) if confidence else ''}}}\n"
         for m in metrics
@@ -157,12 +167,7 @@ def gate_runner(
         "    label: y\n    prediction: p\n    score: s\n    metrics:\n" + block
     )
     (tmp / "bench.yaml").write_text(text)
-    policy = load_policy(tmp / "bench.yaml")
-    store = InputStore(policy)
-    store._frames["preds"] = frame  # the shared, already-parsed input
-    spec = policy.gates[0]
-    ctx = RunContext(policy, spec, store, None, "no baseline report")
-    return lambda: spec.gate.run(spec.config, ctx)
+    return in_memory_gate(tmp / "bench.yaml", {"preds": frame})
 
 
 def bench_metrics(rows: int, repeat: int, tmp: Path) -> dict[str, Any]:

@@ -23,7 +23,6 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import run_process
+from bench_core import in_memory_gate, median_time, run_process
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -68,27 +67,9 @@ def make_fairness_frame(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"y_true": y_true, "y_pred": y_pred, "group": group, "gender": gender})
 
 
-def median_time(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), max(times)
-
-
 def gate_runner(frame: pd.DataFrame, tmp: Path, confidence: bool) -> Callable[[], object]:
-    from mlgate.context import RunContext
-    from mlgate.inputs import InputStore
-    from mlgate.policy import load_policy
-
     (tmp / "fair.yaml").write_text(GATE.format(ci=", confidence: 0.95" if confidence else ""))
-    policy = load_policy(tmp / "fair.yaml")
-    store = InputStore(policy)
-    store._frames["preds"] = frame
-    spec = policy.gates[0]
-    ctx = RunContext(policy, spec, store, None, "no baseline report")
-    return lambda: spec.gate.run(spec.config, ctx)
+    return in_memory_gate(tmp / "fair.yaml", {"preds": frame})
 
 
 def fairlearn_runner(frame: pd.DataFrame, n_boot: int | None = None) -> Callable[[], object]:

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import run_process
+from bench_core import in_memory_gate, run_process
 from pii_corpus import ENTITIES, make_cells
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
@@ -189,17 +189,8 @@ if sys.argv[1] == "gate":
 
 
 def gate_runner(frame: Any, tmp: str) -> Any:
-    from mlgate.context import RunContext
-    from mlgate.inputs import InputStore
-    from mlgate.policy import load_policy
-
     Path(tmp, "pii.yaml").write_text(GATE)
-    policy = load_policy(Path(tmp, "pii.yaml"))
-    store = InputStore(policy)
-    store._frames["table"] = frame
-    spec = policy.gates[0]
-    ctx = RunContext(policy, spec, store, None, "no baseline report")
-    return lambda: spec.gate.run(spec.config, ctx)
+    return in_memory_gate(Path(tmp, "pii.yaml"), {"table": frame})
 
 
 def speed(rows: int, presidio_cells: int) -> dict[str, Any]:
