@@ -101,6 +101,7 @@ def test_mixed_report_outcomes(example: Path, monkeypatch: pytest.MonkeyPatch) -
         "fairness": "pass",
         "documentation": "pass",
         "no-pii": "pass",
+        "drift": "pass",
         "broken": "error",
         "paused": "skipped",
     }

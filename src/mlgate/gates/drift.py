@@ -1,0 +1,203 @@
+"""Drift gate: how far a current dataset has moved from a reference one, column by column.
+
+What it checks
+    For every shared column (or the listed ones): numeric columns — population stability
+    index (PSI, on the reference's deciles), Kolmogorov–Smirnov statistic and p-value,
+    Jensen–Shannon distance (base 2, 1,000 reference-quantile bins) and Wasserstein distance;
+    categorical columns (strings, booleans, categories, or listed under ``categorical``) —
+    PSI, chi-square p-value and L-infinity distance between category frequencies. Each with
+    the shared threshold block, or a list of blocks (e.g. a warning and a failing limit).
+
+Why it matters
+    A model evaluated on data unlike what it will see, or trained on data that moved, fails
+    quietly. Checking drift before the merge turns that into a visible verdict.
+
+Policy example::
+
+    - id: drift
+      type: drift
+      reference: train
+      current: eval
+      exclude_columns: [id]
+      metrics:
+        psi: [{max: 0.1, severity: warning}, {max: 0.25}]   # the default
+        ks_pvalue: {min: 0.01, severity: warning}
+
+Defaults
+    ``psi`` only: warn above 0.1, fail above 0.25 — the common reading of PSI (below 0.1 no
+    significant change, 0.1–0.25 moderate, above 0.25 significant). The checks of the most
+    drifted columns (by the first metric) come first in the report. Statistics are computed
+    from one histogram pass per column (see ``mlgate.drift``); the KS statistic is exact up
+    to the 1/1000 quantile grid of the reference.
+
+References
+    Yurdakul, "Statistical Properties of Population Stability Index" (2018); Massey, "The
+    Kolmogorov-Smirnov Test for Goodness of Fit" (1951); Lin, "Divergence measures based on
+    the Shannon entropy" (1991).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import Field
+
+from mlgate.errors import GateError, NodePath, did_you_mean
+from mlgate.gates.base import BaseGate, GateConfig
+from mlgate.report import CheckResult, Outcome, worst
+from mlgate.thresholds import Direction, Threshold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgate.context import RunContext
+    from mlgate.drift import ColumnDrift
+
+DIRECTIONS = {
+    "psi": Direction.LOWER,
+    "ks": Direction.LOWER,
+    "ks_pvalue": Direction.HIGHER,
+    "js": Direction.LOWER,
+    "wasserstein": Direction.LOWER,
+    "chi2_pvalue": Direction.HIGHER,
+    "linf": Direction.LOWER,
+}
+
+
+def _default_metrics() -> dict[str, Threshold | list[Threshold]]:
+    return {"psi": [Threshold(max=0.1, severity="warning"), Threshold(max=0.25)]}
+
+
+class DriftConfig(GateConfig):
+    """Keys of a ``type: drift`` gate."""
+
+    type: Literal["drift"]
+    reference: str
+    current: str
+    columns: list[str] | None = None
+    exclude_columns: list[str] = Field(default_factory=list)
+    categorical: list[str] = Field(default_factory=list)
+    metrics: dict[str, Threshold | list[Threshold]] = Field(default_factory=_default_metrics)
+
+
+class DriftGate(BaseGate):
+    """Distribution drift between two datasets (see the module docstring)."""
+
+    type: ClassVar[str] = "drift"
+    summary: ClassVar[str] = "distribution drift: PSI, KS, Jensen-Shannon, Wasserstein, chi-square"
+    config_model: ClassVar[builtins.type[GateConfig]] = DriftConfig
+    input_fields: ClassVar[tuple[str, ...]] = ("reference", "current")
+
+    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+        """Known metric names."""
+        assert isinstance(config, DriftConfig)
+        return [
+            (
+                ("metrics", name),
+                f"unknown drift metric{did_you_mean(name, DIRECTIONS)}; "
+                f"known: {', '.join(DIRECTIONS)}",
+            )
+            for name in config.metrics
+            if name not in DIRECTIONS
+        ]
+
+    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+        """Compute every statistic per column, then judge the configured metrics."""
+        assert isinstance(config, DriftConfig)
+        reference, current = ctx.frame(config.reference), ctx.frame(config.current)
+        columns = _columns(config, reference, current, ctx)
+        # numpy sorts release the GIL: columns are compared in parallel threads
+        workers = max(1, min(len(columns), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            drifts = list(pool.map(lambda c: _column_drift(config, reference, current, c), columns))
+        first = next(iter(config.metrics))
+        key = DIRECTIONS[first]
+
+        def order(d: ColumnDrift) -> float:
+            value = d.stats.get(first, float("nan"))
+            if math.isnan(value):
+                return math.inf
+            return -value if key is Direction.LOWER else value
+
+        checks = []
+        for drift in sorted(drifts, key=order):
+            for name, spec in config.metrics.items():
+                if name in drift.stats:
+                    checks.append(_judge(ctx, drift, name, spec))
+        return checks
+
+
+def _columns(
+    config: DriftConfig, reference: pd.DataFrame, current: pd.DataFrame, ctx: RunContext
+) -> list[str]:
+    if config.columns is not None:
+        ctx.require_columns(config.reference, reference, config.columns)
+        ctx.require_columns(config.current, current, config.columns)
+        chosen = list(config.columns)
+    else:
+        chosen = [str(c) for c in reference.columns if c in current.columns]
+    chosen = [c for c in chosen if c not in set(config.exclude_columns)]
+    if not chosen:
+        raise GateError(
+            f"inputs `{config.reference}` and `{config.current}` share no column to compare"
+        )
+    return chosen
+
+
+def _column_drift(
+    config: DriftConfig, reference: pd.DataFrame, current: pd.DataFrame, column: str
+) -> ColumnDrift:
+    import pandas as pd
+
+    from mlgate.drift import categorical_drift, numeric_drift
+
+    ref, cur = reference[column], current[column]
+    numeric = (
+        pd.api.types.is_numeric_dtype(ref)
+        and not pd.api.types.is_bool_dtype(ref)
+        and pd.api.types.is_numeric_dtype(cur)
+    )
+    if numeric and column not in config.categorical:
+        return numeric_drift(
+            column,
+            ref.to_numpy(dtype="float64", na_value=float("nan")),
+            cur.to_numpy(dtype="float64", na_value=float("nan")),
+        )
+    return categorical_drift(column, ref.to_numpy(dtype=object), cur.to_numpy(dtype=object))
+
+
+def _judge(
+    ctx: RunContext, drift: ColumnDrift, name: str, spec: Threshold | list[Threshold]
+) -> CheckResult:
+    blocks = spec if isinstance(spec, list) else [spec]
+    evidence = {
+        "kind": drift.kind,
+        "reference_n": drift.reference_n,
+        "current_n": drift.current_n,
+        "statistics": {k: round(v, 6) for k, v in drift.stats.items() if not math.isnan(v)},
+    }
+    results = []
+    for i, block in enumerate(blocks):
+        rel: NodePath = ("metrics", name, i) if isinstance(spec, list) else ("metrics", name)
+        results.append(
+            ctx.check(
+                f"{name}[{drift.column}]",
+                drift.stats[name],
+                block,
+                DIRECTIONS[name],
+                rel,
+                evidence=evidence,
+                undefined=f"`{drift.column}` has no values to compare",
+            )
+        )
+    chosen = max(results, key=lambda r: r.outcome.rank)
+    if len(results) > 1 and chosen.outcome is Outcome.PASS:
+        chosen = results[-1]
+    texts = "; ".join(b.describe() for b in blocks)
+    return chosen.model_copy(
+        update={"threshold_text": texts, "outcome": worst([r.outcome for r in results])}
+    )
