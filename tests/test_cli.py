@@ -75,6 +75,7 @@ def test_missing_and_unreadable_inputs_error_their_gate_only(cli: Run, example: 
         "documentation": "fail",  # lineage: data/eval.csv is in mlgate.lock but gone
         "no-pii": "pass",
         "drift": "error",  # its current input is the missing eval.csv
+        "train-contract": "pass",
     }
     live = next(g for g in report.gates if g.id == "model-quality-live")
     assert "input `eval`: file not found" in live.message
@@ -178,7 +179,7 @@ def test_json_report_round_trips(cli: Run, example: Path) -> None:
 def test_validate_list_gates_schema_explain_version(cli: Run, example: Path) -> None:
     ok = cli("validate", example / "mlgate.yaml")
     assert ok.code == 0  # type: ignore[attr-defined]
-    assert "ok (6 gates, 5 inputs)" in ok.out  # type: ignore[attr-defined]
+    assert "ok (7 gates, 5 inputs)" in ok.out  # type: ignore[attr-defined]
     gates = cli("list-gates").out  # type: ignore[attr-defined]
     assert "performance" in gates
     assert "row_count" in gates

@@ -102,6 +102,7 @@ def test_mixed_report_outcomes(example: Path, monkeypatch: pytest.MonkeyPatch) -
         "documentation": "pass",
         "no-pii": "pass",
         "drift": "pass",
+        "train-contract": "pass",
         "broken": "error",
         "paused": "skipped",
     }

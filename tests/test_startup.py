@@ -54,9 +54,9 @@ def test_validate_imports_no_data_library(tmp_path: Path) -> None:
 
 
 def test_a_performance_only_policy_never_imports_great_expectations(tmp_path: Path) -> None:
-    example = Path(__file__).resolve().parent.parent / "examples" / "credit-scoring" / "mlgate.yaml"
-    result = probe("check", "-q", str(example), "-o", str(tmp_path / "r.json"))
-    assert result["code"] == 0
+    policy = Path(__file__).resolve().parent / "cases" / "action" / "failing" / "mlgate.yaml"
+    result = probe("check", "-q", str(policy), "-o", str(tmp_path / "r.json"))
+    assert result["code"] == 1  # a performance gate that fails: the gate ran
     heavy = result["heavy"]
     assert isinstance(heavy, list)
     assert "pandas" in heavy

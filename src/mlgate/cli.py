@@ -467,6 +467,54 @@ def comment(report: Path, baseline: Path | None) -> int:
     return 0
 
 
+@cli.command()
+@click.option(
+    "--data",
+    "data",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The dataset to profile (csv, parquet, jsonl, ...).",
+)
+@click.option("--label", help="The label column, if the data has one.")
+@click.option(
+    "--out",
+    "out",
+    default="mlgate.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file to write.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing policy file.")
+def init(data: Path, label: str | None, out: Path, force: bool) -> int:
+    """Write a commented starter policy from a dataset."""
+    from mlgate.errors import did_you_mean
+    from mlgate.init import starter_policy
+    from mlgate.inputs import detect_format, read_frame
+    from mlgate.policy import load_policy
+    from mlgate.policy.model import DATA_FORMATS, InputSpec
+
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists; not overwriting it (use --force)")
+    fmt = detect_format(data)
+    if fmt not in DATA_FORMATS:
+        raise UsageError(f"{data}: not a dataset file (csv, tsv, parquet, jsonl, json, feather)")
+    if not data.is_file():
+        raise UsageError(f"{data} not found")
+    frame = read_frame("data", data, fmt, InputSpec(path=str(data)))
+    if label is not None and label not in frame.columns:
+        raise UsageError(
+            f"{data} has no column `{label}`{did_you_mean(label, map(str, frame.columns))}"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(starter_policy(data, frame, out, label), encoding="utf-8")
+    policy = load_policy(out)
+    shown = _display(out)
+    click.echo(
+        f"{shown}: written ({len(policy.gates)} gates); review it, then: mlgate check {shown}"
+    )
+    return 0
+
+
 @cli.group()
 def audit() -> None:
     """The audit trail written by `mlgate check --audit-log FILE`."""

@@ -1,0 +1,383 @@
+"""Data gate: Great Expectations 1.x expectations on a dataset input, as mlgate checks.
+
+What it checks
+    Any core GX 1.x expectation, written inline with GX's own snake_case names and keyword
+    arguments (so GX documentation applies unchanged), read from an existing GX suite file
+    (the 1.x JSON format, or the 0.x format with ``expectation_type``), or compiled from a
+    ``schema:`` shortcut. Each expectation is one check: its unexpected percent or observed
+    value, its arguments as the threshold, ``severity`` (default error) and ``controls`` per
+    expectation or per gate.
+
+Why it matters
+    Training and evaluation data that silently changed shape, lost values or left their
+    range make every later metric meaningless.
+
+Policy example::
+
+    - id: train-contract
+      type: data
+      data: train
+      suite: gx/expectations/train.json        # optional, GX 1.x or 0.x JSON
+      schema:                                  # optional shortcut
+        columns: {age: int, income: float, sex: [M, F]}
+        strict: true                           # no other columns
+      sensitive_columns: [email]               # their unexpected values are masked
+      expectations:
+        - expect_column_values_to_not_be_null: {column: income, mostly: 0.99}
+        - expect_column_values_to_be_between: {column: age, min_value: 18, max_value: 100}
+        - expect_table_row_count_to_be_between: {min_value: 1000, severity: warning}
+
+Notes
+    Names and arguments are checked by ``mlgate validate`` against a catalog of the GX
+    version mlgate was built with (``gates/gx_expectations.json``), without importing GX.
+    GX runs with an ephemeral context: nothing is written to the repository, no usage
+    statistics are sent, no progress bars are printed. Partial unexpected values appear as
+    evidence, masked for ``sensitive_columns``, for columns whose name signals personal data,
+    and for any value in which the PII engine finds personal data. Needs ``mlgate[data]``.
+
+References
+    Great Expectations 1.x documentation (Expectations gallery, result formats).
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import json
+import os
+import warnings
+from importlib import resources
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mlgate.errors import GateError, NodePath, did_you_mean
+from mlgate.gates.base import BaseGate, GateConfig
+from mlgate.report import CheckResult, Outcome
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mlgate.context import RunContext
+
+MLGATE_KEYS = ("severity", "controls")
+TYPES = {
+    "int": ["int8", "int16", "int32", "int64", "Int8", "Int16", "Int32", "Int64", "int"],
+    "float": ["float16", "float32", "float64", "Float32", "Float64", "float"],
+    "str": ["object", "str", "string", "string[pyarrow]", "large_string"],
+    "bool": ["bool", "boolean"],
+    "datetime": ["datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]"],
+}
+
+
+@functools.cache
+def catalog() -> dict[str, dict[str, Any]]:
+    """Expectation names -> class name, arguments and required arguments."""
+    text = resources.files("mlgate.gates").joinpath("gx_expectations.json").read_text("utf-8")
+    data: dict[str, dict[str, Any]] = json.loads(text)["expectations"]
+    return data
+
+
+class SchemaSpec(BaseModel):
+    """Column names and types (or allowed values) that compile to expectations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: dict[str, Literal["int", "float", "str", "bool", "datetime", "any"] | list[Any]]
+    strict: bool = False
+
+
+class DataConfig(GateConfig):
+    """Keys of a ``type: data`` gate."""
+
+    type: Literal["data"]
+    data: str
+    expectations: list[dict[str, dict[str, Any]]] = Field(default_factory=list)
+    suite: str | None = None
+    schema_: SchemaSpec | None = Field(default=None, alias="schema")
+    sensitive_columns: list[str] = Field(default_factory=list)
+    partial_unexpected_count: int = Field(default=5, ge=0, le=20)
+
+
+def check_expectation(entry: Any) -> list[tuple[NodePath, str]]:
+    """Problems of one ``{name: {kwargs}}`` entry, relative to the entry."""
+    if not isinstance(entry, dict) or len(entry) != 1:
+        return [((), "each expectation is a mapping with one key: `expect_...: {arguments}`")]
+    name, kwargs = next(iter(entry.items()))
+    known = catalog()
+    if name not in known:
+        return [((name,), f"unknown expectation{did_you_mean(name, known)}")]
+    if not isinstance(kwargs, dict):
+        return [((name,), "arguments must be a mapping")]
+    spec = known[name]
+    out: list[tuple[NodePath, str]] = []
+    allowed = [*spec["args"], *MLGATE_KEYS]
+    for key in kwargs:
+        if key not in allowed:
+            out.append(
+                ((name, key), f"`{name}` has no argument `{key}`{did_you_mean(key, allowed)}")
+            )
+    for key in spec["required"]:
+        if key not in kwargs:
+            out.append(((name,), f"`{name}` needs the argument `{key}`"))
+    if kwargs.get("severity", "error") not in ("error", "warning", "info"):
+        out.append(((name, "severity"), "must be one of error, warning, info"))
+    return out
+
+
+class DataGate(BaseGate):
+    """Great Expectations expectations as checks (see the module docstring)."""
+
+    type: ClassVar[str] = "data"
+    summary: ClassVar[str] = "Great Expectations 1.x expectations, suites and schema on a dataset"
+    config_model: ClassVar[builtins.type[GateConfig]] = DataConfig
+    input_fields: ClassVar[tuple[str, ...]] = ("data",)
+
+    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+        """Expectation names and arguments, checked against the GX catalog."""
+        assert isinstance(config, DataConfig)
+        out: list[tuple[NodePath, str]] = []
+        for i, entry in enumerate(config.expectations):
+            out += [(("expectations", i, *rel), msg) for rel, msg in check_expectation(entry)]
+        if not (config.expectations or config.suite or config.schema_):
+            out.append(((), "nothing to check: give expectations, suite or schema"))
+        return out
+
+    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+        """Validate the dataset with GX once; one check per expectation."""
+        assert isinstance(config, DataConfig)
+        frame = ctx.frame(config.data)
+        planned = _schema_expectations(config) + _inline(config) + _suite(config, ctx)
+        return _validate(config, ctx, frame, planned)
+
+
+Planned = tuple[str, dict[str, Any], NodePath]
+
+
+def _inline(config: DataConfig) -> list[Planned]:
+    return [
+        (name, dict(kwargs), ("expectations", i))
+        for i, entry in enumerate(config.expectations)
+        for name, kwargs in entry.items()
+    ]
+
+
+def _schema_expectations(config: DataConfig) -> list[Planned]:
+    schema = config.schema_
+    if schema is None:
+        return []
+    out: list[Planned] = []
+    for column, kind in schema.columns.items():
+        rel: NodePath = ("schema", "columns", column)
+        out.append(("expect_column_to_exist", {"column": column}, rel))
+        if isinstance(kind, list):
+            out.append(
+                ("expect_column_values_to_be_in_set", {"column": column, "value_set": kind}, rel)
+            )
+        elif kind == "str":
+            out.append(
+                ("expect_column_values_to_be_of_type", {"column": column, "type_": "str"}, rel)
+            )
+        elif kind != "any":
+            spec = {"column": column, "type_list": TYPES[kind]}
+            out.append(("expect_column_values_to_be_in_type_list", spec, rel))
+    if schema.strict:
+        out.append(
+            (
+                "expect_table_columns_to_match_set",
+                {"column_set": list(schema.columns), "exact_match": True},
+                ("schema", "strict"),
+            )
+        )
+    return out
+
+
+def _suite(config: DataConfig, ctx: RunContext) -> list[Planned]:
+    from mlgate.policy.loader import display_path
+
+    if config.suite is None:
+        return []
+    path = ctx.resolve(("suite",), config.suite)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GateError(f"suite {display_path(path)} not found") from None
+    except (OSError, ValueError) as exc:
+        raise GateError(
+            f"suite {display_path(path)} is not valid JSON ({type(exc).__name__})"
+        ) from None
+    out: list[Planned] = []
+    for i, item in enumerate(data.get("expectations") or []):
+        name = item.get("type") or item.get("expectation_type")  # 1.x or 0.x
+        kwargs = dict(item.get("kwargs") or {})
+        if item.get("severity") in ("critical", "warning", "info"):
+            kwargs["severity"] = {"critical": "error"}.get(item["severity"], item["severity"])
+        problems = check_expectation({name: kwargs})
+        if problems:
+            raise GateError(f"suite {display_path(path)}, expectation {i + 1}: {problems[0][1]}")
+        out.append((name, kwargs, ("suite",)))
+    return out
+
+
+@functools.cache
+def _gx() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    try:
+        with warnings.catch_warnings():  # GX's own import-time deprecation noise
+            warnings.simplefilter("ignore")
+            import great_expectations as gx
+    except ImportError:
+        raise GateError(
+            "the data gate needs Great Expectations: pip install 'mlgate[data]'"
+        ) from None
+    return gx
+
+
+def _validate(
+    config: DataConfig, ctx: RunContext, frame: pd.DataFrame, planned: list[Planned]
+) -> list[CheckResult]:
+    gx = _gx()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas("mlgate")
+        .add_dataframe_asset(ctx.gate_id)
+        .add_batch_definition_whole_dataframe("all")
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=ctx.gate_id))
+    entries = []
+    checks: list[CheckResult | None] = []
+    for name, kwargs, rel in planned:
+        gx_kwargs = {k: v for k, v in kwargs.items() if k not in MLGATE_KEYS}
+        cls = getattr(gx.expectations, catalog()[name]["class"])
+        try:
+            expectation = suite.add_expectation(cls(**gx_kwargs))
+        except Exception as exc:
+            checks.append(
+                _broken(ctx, name, kwargs, rel, f"invalid arguments ({type(exc).__name__}: {exc})")
+            )
+            continue
+        entries.append((expectation.id, name, kwargs, rel))
+        checks.append(None)
+    result_format = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": config.partial_unexpected_count,
+    }
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    results = {
+        r.expectation_config.id: r
+        for r in batch.validate(suite, result_format=result_format).results
+    }
+    done = iter(
+        _to_check(config, ctx, name, kwargs, rel, results.get(eid))
+        for eid, name, kwargs, rel in entries
+    )
+    return [c if c is not None else next(done) for c in checks]
+
+
+def _label(name: str, kwargs: dict[str, Any]) -> str:
+    column = kwargs.get("column")
+    return f"{name}[{column}]" if column else name
+
+
+def _threshold_text(kwargs: dict[str, Any]) -> str:
+    shown = {k: v for k, v in kwargs.items() if k not in (*MLGATE_KEYS, "column")}
+    text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _broken(
+    ctx: RunContext, name: str, kwargs: dict[str, Any], rel: NodePath, message: str
+) -> CheckResult:
+    check = ctx.assertion(
+        _label(name, kwargs),
+        False,
+        message,
+        rel,
+        severity="error",
+        controls=kwargs.get("controls", []),
+    )
+    return check.model_copy(
+        update={"outcome": Outcome.ERROR, "threshold_text": _threshold_text(kwargs)}
+    )
+
+
+def _to_check(
+    config: DataConfig,
+    ctx: RunContext,
+    name: str,
+    kwargs: dict[str, Any],
+    rel: NodePath,
+    result: Any,
+) -> CheckResult:
+    label = _label(name, kwargs)
+    severity = kwargs.get("severity", "error")
+    if result is None:
+        return _broken(ctx, name, kwargs, rel, "Great Expectations returned no result")
+    info = result.exception_info or {}
+    if info.get("raised_exception"):
+        message = str(info.get("exception_message") or "the expectation raised").splitlines()[0]
+        return _broken(ctx, name, kwargs, rel, f"could not run: {message}")
+    details = result.result or {}
+    evidence = {
+        k: details[k]
+        for k in ("element_count", "unexpected_count", "unexpected_percent", "missing_count")
+        if k in details
+    }
+    observed = details.get("observed_value")
+    if isinstance(observed, (int, float, str, bool)) or observed is None:
+        evidence["observed_value"] = observed
+    partial = details.get("partial_unexpected_list")
+    if partial:
+        evidence["partial_unexpected"] = _mask(config, kwargs.get("column"), partial)
+    message = "" if result.success else _failure_text(evidence)
+    check = ctx.assertion(
+        label,
+        bool(result.success),
+        message,
+        rel,
+        severity=severity,
+        evidence=evidence,
+        controls=kwargs.get("controls", []),
+    )
+    value = details.get(
+        "unexpected_percent", observed if isinstance(observed, (int, float)) else None
+    )
+    return check.model_copy(
+        update={
+            "threshold_text": _threshold_text(kwargs),
+            "observed": float(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else None,
+        }
+    )
+
+
+def _failure_text(evidence: dict[str, Any]) -> str:
+    if "unexpected_count" in evidence:
+        text = f"{evidence['unexpected_count']} unexpected of {evidence.get('element_count', '?')}"
+        if evidence.get("partial_unexpected"):
+            text += f" (e.g. {', '.join(map(str, evidence['partial_unexpected'][:3]))})"
+        return text
+    if "observed_value" in evidence:
+        return f"observed {evidence['observed_value']!r}"
+    return "expectation not met"
+
+
+def _mask(config: DataConfig, column: str | None, values: list[Any]) -> list[str]:
+    from mlgate.pii import builtin_entities, column_signal, mask_all
+
+    entities = builtin_entities(["US", "GB", "DE", "FR", "ES"], False)
+    sensitive = column is not None and (
+        column in config.sensitive_columns or column_signal(column) is not None
+    )
+    out = []
+    for value in values:
+        text = str(value)
+        if sensitive or any(e.find(text) for e in entities.values()):
+            out.append(mask_all(text))
+        else:
+            out.append(text)
+    return out
