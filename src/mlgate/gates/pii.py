@@ -55,7 +55,6 @@ References
 from __future__ import annotations
 
 import builtins
-import fnmatch
 import json
 import re
 from pathlib import Path
@@ -481,8 +480,3 @@ def _names_check(ctx: RunContext, config: PiiConfig, flagged: list[dict[str, str
             update={"message": f"{check.message}; columns that look personal: {names}"}
         )
     return check
-
-
-def fnmatch_any(name: str, patterns: list[str]) -> bool:
-    """Whether ``name`` matches any glob pattern."""
-    return any(fnmatch.fnmatch(name, p) for p in patterns)
