@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: example test lint bench clean
+.PHONY: example test test-deepchecks lint bench clean
 
 $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,15 +21,30 @@ example: $(STAMP)
 WORKFLOWS := action.yml .github/workflows/ci.yml examples/github/mlgate.yml
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests tests_deepchecks benchmarks examples
+	$(BIN)/ruff format --check src tests tests_deepchecks benchmarks examples
 	$(BIN)/mypy
 	$(BIN)/zizmor --offline --quiet $(WORKFLOWS)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml
 
+# deepchecks 0.19.1 needs numpy < 2 and scikit-learn < 1.8: its gate is tested in a second
+# environment with that stack, while the main suite runs on the current one.
+DC_VENV  := .venv-deepchecks
+DC_STAMP := $(DC_VENV)/.installed
+
+$(DC_STAMP): pyproject.toml
+	test -x $(DC_VENV)/bin/python || $(PYTHON) -m venv $(DC_VENV)
+	$(DC_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DC_VENV)/bin/python -m pip install --quiet -e '.[deepchecks]' pytest
+	touch $(DC_STAMP)
+
+test-deepchecks: $(DC_STAMP)
+	$(DC_VENV)/bin/pytest tests_deepchecks -p no:cacheprovider
+
 test: lint
 	$(BIN)/pytest
+	$(MAKE) test-deepchecks
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[presidio]' faker
@@ -40,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_gx.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DC_VENV) .pytest_cache .mypy_cache .ruff_cache

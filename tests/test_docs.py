@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-BUILTIN = ["performance", "fairness", "governance", "pii", "drift", "data"]
+BUILTIN = ["performance", "fairness", "governance", "pii", "drift", "data", "deepchecks"]
 
 
 @pytest.mark.parametrize("gate_type", BUILTIN)

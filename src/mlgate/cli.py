@@ -618,6 +618,10 @@ def validate(policies: tuple[Path, ...]) -> int:
         click.echo(
             f"{policy.display}: ok ({len(policy.gates)} gates, {len(policy.doc.inputs)} inputs)"
         )
+        for spec in policy.gates:
+            missing = getattr(spec.gate, "missing_dependency", lambda: None)()
+            if missing:
+                click.echo(f"{policy.display}: warning: gate `{spec.id}`: {missing}", err=True)
     if problems:
         raise PolicyError(problems)
     return 0
