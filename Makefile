@@ -53,6 +53,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pii.py
 	$(BIN)/python benchmarks/bench_drift.py
 	$(BIN)/python benchmarks/bench_gx.py
+	$(MAKE) $(DC_STAMP)
+	$(DC_VENV)/bin/python benchmarks/bench_deepchecks.py
 
 clean:
 	rm -rf $(VENV) $(DC_VENV) .pytest_cache .mypy_cache .ruff_cache
