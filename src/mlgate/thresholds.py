@@ -130,6 +130,19 @@ def find_thresholds(value: Any, path: NodePath = ()) -> dict[NodePath, Threshold
     return out
 
 
+def range_problems(
+    at: NodePath, threshold: Threshold, low: float, high: float
+) -> list[tuple[NodePath, str]]:
+    """Limits of ``threshold`` outside a metric's range ``[low, high]``, for policy errors."""
+    out: list[tuple[NodePath, str]] = []
+    for key, value in (("min", threshold.min), ("max", threshold.max)):
+        if value is not None and not low <= value <= high:
+            out.append(((*at, key), f"must be a number between {low:g} and {high:g}"))
+    if threshold.between is not None and not all(low <= v <= high for v in threshold.between):
+        out.append(((*at, "between"), f"values must lie between {low:g} and {high:g}"))
+    return out
+
+
 @dataclass(frozen=True)
 class Part:
     """One judged part of a threshold (``min``, ``max``, ``max_regression``, ...)."""

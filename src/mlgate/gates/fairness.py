@@ -80,7 +80,7 @@ from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
 from mlgate.gates.predictions import PredictionConfig, prepare, source_problems
 from mlgate.report import CheckResult
-from mlgate.thresholds import Direction, Threshold
+from mlgate.thresholds import Direction, Threshold, range_problems
 
 if TYPE_CHECKING:
     import numpy as np
@@ -234,7 +234,7 @@ class FairnessGate(BaseGate):
             if isinstance(metric, str):
                 problems.append((at, metric))
                 continue
-            problems.extend(_range_problems(at, config.metrics[name], metric))
+            problems.extend(range_problems(at, config.metrics[name], metric.low, metric.high))
             if metric.needs_score and config.score is None and config.model is None:
                 problems.append((at, f"{name} needs `score:` (predicted probabilities)"))
         problems.extend(_feature_problems(config))
@@ -259,16 +259,6 @@ class FairnessGate(BaseGate):
                 judge = _Judge(config, ctx, data, grouping, strata, metric)
                 checks.append(judge.check(config.metrics[name]))
         return checks
-
-
-def _range_problems(at: NodePath, t: Threshold, m: FairMetric) -> list[tuple[NodePath, str]]:
-    out: list[tuple[NodePath, str]] = []
-    for key, value in (("min", t.min), ("max", t.max)):
-        if value is not None and not m.low <= value <= m.high:
-            out.append(((*at, key), f"must be a number between {m.low:g} and {m.high:g}"))
-    if t.between is not None and not all(m.low <= v <= m.high for v in t.between):
-        out.append(((*at, "between"), f"values must lie between {m.low:g} and {m.high:g}"))
-    return out
 
 
 def _feature_problems(config: FairnessConfig) -> list[tuple[NodePath, str]]:

@@ -63,7 +63,7 @@ from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
 from mlgate.gates.predictions import PredictionConfig, prepare, source_problems
 from mlgate.report import CheckResult
-from mlgate.thresholds import Threshold
+from mlgate.thresholds import Threshold, range_problems
 
 if TYPE_CHECKING:
     import numpy as np
@@ -108,7 +108,7 @@ class PerformanceGate(BaseGate):
                 msg = f"unknown metric for task {config.task}{hint}; known: {', '.join(names)}"
                 problems.append((at, msg))
                 continue
-            problems.extend(_range_problems(at, threshold, mdef))
+            problems.extend(range_problems(at, threshold, mdef.low, mdef.high))
             if mdef.needs_score and config.score is None and config.model is None:
                 problems.append((at, f"{mdef.name} needs `score:` (predicted probabilities)"))
         return problems
@@ -140,16 +140,6 @@ def _all_score_metrics(config: PerformanceConfig) -> bool:
 
     defs = [metric_def(m) for m in config.metrics]
     return all(d is not None and d.needs_score for d in defs)
-
-
-def _range_problems(at: NodePath, t: Threshold, mdef: MetricDef) -> list[tuple[NodePath, str]]:
-    out: list[tuple[NodePath, str]] = []
-    for key, value in (("min", t.min), ("max", t.max)):
-        if value is not None and not mdef.low <= value <= mdef.high:
-            out.append(((*at, key), f"must be a number between {mdef.low:g} and {mdef.high:g}"))
-    if t.between is not None and not all(mdef.low <= v <= mdef.high for v in t.between):
-        out.append(((*at, "between"), f"values must lie between {mdef.low:g} and {mdef.high:g}"))
-    return out
 
 
 # ----------------------------------------------------------------------------- checks
