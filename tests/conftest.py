@@ -102,3 +102,96 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
 
     return compare
+
+
+@pytest.fixture(scope="session")
+def wheel_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """mlgate built as a wheel and installed (without dependencies) into a folder.
+
+    Tests of user-facing flows run it from temporary repositories outside this checkout,
+    with this folder first on PYTHONPATH, so nothing from the checkout (its `policies/`, its
+    git history, its working directory) can make a flow pass that fails for a user.
+    """
+    build = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(build),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(build.glob("mlgate-*.whl"))
+    site = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return site
+
+
+@pytest.fixture
+def user_mlgate(wheel_site: Path) -> Callable[..., Result]:
+    """Run `python -m mlgate` from the installed wheel, in a directory of the test's choice."""
+
+    def invoke(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> Result:
+        assert ROOT not in cwd.resolve().parents
+        assert cwd.resolve() != ROOT
+        full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(wheel_site), **(env or {})}
+        done = subprocess.run(
+            [sys.executable, "-m", "mlgate", *[str(a) for a in args]],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=full_env,
+            timeout=300,
+            check=False,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return invoke
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with a fixed identity; return stdout."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def user_repo(tmp_path: Path) -> Path:
+    """A git repository outside the checkout holding a copy of the credit-scoring example."""
+    repo = tmp_path / "user-repo"
+    shutil.copytree(EXAMPLE, repo, ignore=shutil.ignore_patterns("reports", "*.html"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    return repo

@@ -244,5 +244,5 @@ def test_absurdly_deep_nesting_is_rejected_without_recursion(tmp_path: Path) -> 
 
 def test_inputs_of_the_wrong_type_are_a_policy_error(write: Callable[[str, str], Path]) -> None:
     # found by the property test above: `inputs: 1` once raised a TypeError
-    with pytest.raises(PolicyError, match="inputs: Input should be a valid dictionary"):
+    with pytest.raises(PolicyError, match="inputs: must be a mapping"):
         load_policy(write("p.yaml", "version: 1\ninputs: 1\ngates: []\n"))

@@ -88,7 +88,56 @@ def format_path(path: Iterable[PathPart]) -> str:
     return out
 
 
+# Names users reach for that are spelled differently here (checked before fuzzy matching,
+# which would suggest `pr_auc` for `auc`).
+SYNONYMS = {
+    "auc": "roc_auc",
+    "auroc": "roc_auc",
+    "roc": "roc_auc",
+    "rocauc": "roc_auc",
+    "roc_auc_score": "roc_auc",
+    "auprc": "pr_auc",
+    "aucpr": "pr_auc",
+    "pr_auc_score": "pr_auc",
+    "acc": "accuracy",
+    "accuracy_score": "accuracy",
+    "f1_score": "f1",
+    "f_score": "f1",
+    "sensitivity": "recall",
+    "specificity": "true_negative_rate",
+    "tpr": "true_positive_rate",
+    "fpr": "false_positive_rate",
+    "tnr": "true_negative_rate",
+    "fnr": "false_negative_rate",
+    "ppv": "precision",
+    "matthews_corrcoef": "mcc",
+    "logloss": "log_loss",
+    "cross_entropy": "log_loss",
+    "statistical_parity_difference": "demographic_parity_difference",
+    "statistical_parity_ratio": "demographic_parity_ratio",
+    "disparate_impact_ratio": "disparate_impact",
+    "equal_odds_difference": "equalized_odds_difference",
+    "equal_odds_ratio": "equalized_odds_ratio",
+}
+_BRITISH = (("isation", "ization"), ("ised", "ized"), ("ise_", "ize_"), ("ising", "izing"))
+
+
+def spelling_variants(word: str) -> list[str]:
+    """``word`` respelled: American spelling, known synonyms (``auc`` -> ``roc_auc``)."""
+    out = []
+    american = word.lower().replace("-", "_")
+    for british, us in _BRITISH:
+        american = american.replace(british, us)
+    for candidate in (word.lower(), american):
+        out += [candidate, SYNONYMS.get(candidate, candidate)]
+    return list(dict.fromkeys(v for v in out if v != word))
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``did you mean `x`?`` hint, or an empty string when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    for variant in spelling_variants(word):
+        if variant in options:
+            return f" (did you mean `{variant}`?)"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""

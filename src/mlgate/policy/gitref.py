@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 from mlgate.errors import UsageError
-from mlgate.policy.source import Reader
+from mlgate.policy.source import MAX_BYTES, Reader
+from mlgate.safe_io import ReadRefusedError
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -32,7 +33,13 @@ def git_reader(ref: str, cwd: Path) -> Reader:
             rel = path.resolve().relative_to(root)
         except ValueError:
             raise FileNotFoundError(str(path)) from None
-        shown = _git(["show", f"{ref}:{rel.as_posix()}"], root)
+        spec = f"{ref}:{rel.as_posix()}"
+        size = _git(["cat-file", "-s", spec], root)
+        if size.returncode != 0:
+            raise FileNotFoundError(str(path))
+        if int(size.stdout.decode().strip() or 0) > MAX_BYTES:
+            raise ReadRefusedError(f"larger than the limit of {MAX_BYTES:,} bytes")
+        shown = _git(["show", spec], root)
         if shown.returncode != 0:
             raise FileNotFoundError(str(path))
         return shown.stdout

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from mlgate.controls import Control
 
 MAX_EXTENDS_DEPTH = 10
+MAX_POLICY_DOCUMENTS = 50
+MAX_EXTENDS_REFERENCES = 500
 
 
 @dataclass
@@ -85,19 +87,70 @@ def load_policy(
     """
     file = Path(path)
     display = label + display_path(file)
-    source = load_yaml(file, display, reader)
-    data, marks, sources = _resolve_extends(source, [file.resolve()], reader)
+    resolver = _Resolver(reader)
+    source = resolver.load(file, display, builtin=False)
+    data, marks, sources = resolver.resolve(source, [file.resolve()], builtin=False)
+    marks = _point_at_user(marks, resolver.packs, source.marks, data)
     problems: list[Problem] = []
     doc = _validate_doc(data, marks, display, problems)
-    gates = _validate_gates(data, marks, display, doc, problems)
+    partial = doc if doc is not None else _partial_doc(data)
+    gates = _validate_gates(data, marks, display, partial, problems)
     controls: dict[str, Control] = {}
-    if doc is not None:
-        _validate_waivers(doc, marks, display, today or dt.date.today(), problems)
-        controls = _validate_controls(doc, gates, marks, display, problems)
+    if partial is not None:
+        before = len(problems)
+        _validate_waivers(partial, marks, display, today or dt.date.today(), problems)
+        controls = _validate_controls(partial, gates, marks, display, problems)
+        if doc is None:
+            reported = {p.path for p in problems[:before]}
+            problems[before:] = [p for p in problems[before:] if not _covered(p.path, reported)]
     if problems or doc is None:
         raise PolicyError(problems)
-    sha = hashlib.sha256(b"".join(reader(p) for p in sources)).hexdigest()
+    sha = hashlib.sha256(b"".join(resolver.raw[p] for p in sources)).hexdigest()
     return Policy(file, display, sha, doc, gates, marks, sources, controls)
+
+
+def _point_at_user(marks: Marks, packs: dict[str, str], own: Marks, data: Any) -> Marks:
+    """Move locations inside built-in packs to the user's policy, keeping the pack as origin.
+
+    A node a pack wrote points at the user's override of its gate when there is one (the
+    nearest ancestor the user wrote), otherwise at the ``extends:`` entry naming the pack:
+    annotations, SARIF and the text table then point into the user's repository.
+    """
+    if not packs:
+        return marks
+    extends = _extends_marks(own, data)
+    out: Marks = {}
+    for path, loc in marks.items():
+        pack = packs.get(loc.file)
+        if pack is None:
+            out[path] = loc
+            continue
+        origin = f"{pack} line {loc.line}"
+        anchor = next(
+            (
+                marks[path[:end]]
+                for end in range(len(path) - 1, 1, -1)
+                if path[:end] in marks and marks[path[:end]].file not in packs
+            ),
+            None,
+        )
+        target = anchor or extends.get(pack) or own.get(("extends",)) or own.get(())
+        out[path] = Loc(target.file, target.line, target.column, origin) if target else loc
+    return out
+
+
+def _extends_marks(own: Marks, data: Any) -> dict[str, Loc]:
+    refs = data.get("extends") if isinstance(data, dict) else None
+    if isinstance(refs, str):
+        refs = [refs]
+    if not isinstance(refs, list):
+        return {}
+    found = {}
+    for i, ref in enumerate(refs):
+        loc = own.get(("extends", i)) or own.get(("extends",))
+        if isinstance(ref, str) and loc is not None:
+            found[ref] = loc
+    return found
 
 
 def find_controls(value: Any, path: NodePath) -> list[tuple[NodePath, str]]:
@@ -164,65 +217,112 @@ def _problem(marks: Marks, display: str, path: NodePath, message: str) -> Proble
     return Problem(loc.file, loc.line, loc.column, path, message)
 
 
-def _resolve_extends(
-    source: Source, stack: list[Path], reader: Reader
-) -> tuple[Any, Marks, list[Path]]:
-    data, marks = source.data, source.marks
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise PolicyError([_problem(marks, str(source.path), (), "a policy must be a mapping")])
-    extends = data.get("extends", [])
-    if isinstance(extends, str):
-        extends = [extends]
-    if not isinstance(extends, list):
-        return data, marks, [stack[-1]]
-    merged: Any = None
-    merged_marks: Marks = {}
-    sources: list[Path] = []
-    for i, ref in enumerate(extends):
-        base = _load_base(ref, source, marks, ("extends", i), stack, reader)
-        bdata, bmarks, bsources = _resolve_extends(base, [*stack, base.path.resolve()], reader)
-        sources.extend(bsources)
-        bdata = {k: v for k, v in bdata.items() if k != "extends"}
-        if merged is None:
-            merged, merged_marks = bdata, bmarks
+class _Resolver:
+    """Follows ``extends`` once per file: each document is read and merged at most once.
+
+    ``builtin:`` packs always come from the installed mlgate (never from ``reader``, which
+    may be reading the user's git history), and so do the files a pack extends.
+    """
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.raw: dict[Path, bytes] = {}
+        self.done: dict[Path, tuple[Any, Marks, list[Path]]] = {}
+        self.references = 0
+        self.packs: dict[str, str] = {}  # displayed file of a built-in pack -> "builtin:NAME"
+
+    def load(self, path: Path, display: str, builtin: bool) -> Source:
+        reader = read_file if builtin else self.reader
+        key = path.resolve()
+        if key not in self.raw and len(self.raw) >= MAX_POLICY_DOCUMENTS:
+            msg = f"more than {MAX_POLICY_DOCUMENTS} policy files are extended"
+            raise PolicyError([Problem(display, 1, 1, (), msg)])
+
+        def remember(p: Path) -> bytes:
+            data = reader(p)
+            self.raw[key] = data
+            return data
+
+        return load_yaml(path, display, remember)
+
+    def resolve(
+        self, source: Source, stack: list[Path], builtin: bool
+    ) -> tuple[Any, Marks, list[Path]]:
+        key = stack[-1]
+        if key in self.done:
+            return self.done[key]
+        data, marks = source.data, source.marks
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise PolicyError([_problem(marks, str(source.path), (), "a policy must be a mapping")])
+        extends = data.get("extends", [])
+        if isinstance(extends, str):
+            extends = [extends]
+        if not isinstance(extends, list):
+            return data, marks, [key]
+        merged: Any = None
+        merged_marks: Marks = {}
+        sources: list[Path] = []
+        for i, ref in enumerate(extends):
+            self.references += 1
+            if self.references > MAX_EXTENDS_REFERENCES:
+                msg = f"more than {MAX_EXTENDS_REFERENCES} `extends` references in all"
+                raise PolicyError([_problem(marks, str(source.path), ("extends", i), msg)])
+            base, base_builtin = self._base(ref, source, ("extends", i), stack, builtin)
+            bdata, bmarks, bsources = self.resolve(
+                base, [*stack, base.path.resolve()], base_builtin
+            )
+            sources.extend(bsources)
+            bdata = {k: v for k, v in bdata.items() if k != "extends"}
+            if merged is None:
+                merged, merged_marks = bdata, bmarks
+            else:
+                merged, merged_marks = merge(merged, merged_marks, bdata, bmarks)
+        sources.append(key)
+        result = (data, marks, sources)
+        if merged is not None:
+            out, out_marks = merge(merged, merged_marks, data, marks)
+            result = (out, out_marks, sources)
+        self.done[key] = result
+        return result
+
+    def _base(
+        self, ref: Any, source: Source, at: NodePath, stack: list[Path], builtin: bool
+    ) -> tuple[Source, bool]:
+        name = str(source.path)
+        marks = source.marks
+        if not isinstance(ref, str) or not ref:
+            raise PolicyError([_problem(marks, name, at, "must be a path to a policy file")])
+        if ref.startswith("builtin:"):
+            from mlgate.policy.packs import pack_names, pack_path
+
+            target = pack_path(ref.removeprefix("builtin:"))
+            if target is None:
+                hint = did_you_mean(ref.removeprefix("builtin:"), pack_names())
+                msg = f"no built-in policy pack `{ref}`{hint}; see `mlgate packs list`"
+                raise PolicyError([_problem(marks, name, at, msg)])
+            builtin = True
         else:
-            merged, merged_marks = merge(merged, merged_marks, bdata, bmarks)
-    sources.append(stack[-1])
-    if merged is None:
-        return data, marks, sources
-    out, out_marks = merge(merged, merged_marks, data, marks)
-    return out, out_marks, sources
-
-
-def _load_base(
-    ref: Any, source: Source, marks: Marks, at: NodePath, stack: list[Path], reader: Reader
-) -> Source:
-    name = str(source.path)
-    if not isinstance(ref, str):
-        raise PolicyError([_problem(marks, name, at, "must be a path to a policy file")])
-    if ref.startswith("builtin:"):
-        from mlgate.policy.packs import pack_path
-
-        target = pack_path(ref.removeprefix("builtin:"))
-        if target is None:
-            raise PolicyError([_problem(marks, name, at, f"no built-in policy pack `{ref}`")])
-    else:
-        target = (source.path.parent / ref) if not Path(ref).is_absolute() else Path(ref)
-    if target.resolve() in stack:
-        raise PolicyError([_problem(marks, name, at, f"`{ref}` extends itself (a cycle)")])
-    if len(stack) > MAX_EXTENDS_DEPTH:
-        raise PolicyError([_problem(marks, name, at, "`extends` is nested too deeply")])
-    builtin = ref.startswith("builtin:")
-    try:
-        return load_yaml(target, display_path(target), read_file if builtin else reader)
-    except PolicyError as exc:
-        if any(p.message == "file not found" for p in exc.problems):
-            raise PolicyError(
-                [_problem(marks, name, at, f"extended policy `{ref}` not found")]
-            ) from None
-        raise
+            target = (source.path.parent / ref) if not Path(ref).is_absolute() else Path(ref)
+        if target.resolve() in stack:
+            raise PolicyError([_problem(marks, name, at, f"`{ref}` extends itself (a cycle)")])
+        if len(stack) > MAX_EXTENDS_DEPTH:
+            raise PolicyError([_problem(marks, name, at, "`extends` is nested too deeply")])
+        if ref.startswith("builtin:"):
+            self.packs[display_path(target)] = ref
+        try:
+            return self.load(target, display_path(target), builtin), builtin
+        except PolicyError as exc:
+            if any(p.message == "file not found" for p in exc.problems):
+                raise PolicyError(
+                    [_problem(marks, name, at, f"extended policy `{ref}` not found")]
+                ) from None
+            if any(p.message.startswith("cannot read") for p in exc.problems):
+                reason = exc.problems[0].message
+                msg = f"extended policy `{ref}`: {reason}"
+                raise PolicyError([_problem(marks, name, at, msg)]) from None
+            raise
 
 
 def _validate_doc(
@@ -233,6 +333,18 @@ def _validate_doc(
     except ValidationError as exc:
         problems.extend(problems_from_validation(exc, PolicyDoc, data, marks, display, ()))
         return None
+
+
+def _partial_doc(data: Any) -> PolicyDoc | None:
+    """The top level with its invalid nodes removed, for the checks that need a document."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        PolicyDoc.model_validate(data)
+    except ValidationError as exc:
+        partial = _without_invalid(PolicyDoc, data, exc)
+        return partial if isinstance(partial, PolicyDoc) else None
+    return None
 
 
 def _validate_gates(
@@ -281,13 +393,79 @@ def _validate_gate(
     try:
         config = gate.config_model.model_validate(block)
     except ValidationError as exc:
-        problems.extend(problems_from_validation(exc, gate.config_model, block, marks, display, at))
+        found = problems_from_validation(exc, gate.config_model, block, marks, display, at)
+        problems.extend(found)
+        partial = _without_invalid(gate.config_model, block, exc)
+        if partial is not None:
+            # the rest of the block is still checked, so every problem shows in one pass
+            reported = {p.path for p in found}
+            more: list[Problem] = []
+            _semantic_checks(gate, partial, i, inputs, marks, display, more)
+            problems.extend(p for p in more if not _covered(p.path, reported))
         return None
+    _semantic_checks(gate, config, i, inputs, marks, display, problems)
+    return GateSpec(i, config.id or kind, gate, config)
+
+
+def _semantic_checks(
+    gate: Gate,
+    config: GateConfig,
+    i: int,
+    inputs: set[str],
+    marks: Marks,
+    display: str,
+    problems: list[Problem],
+) -> None:
+    at: NodePath = ("gates", i)
     for name in gate.input_fields:
         _check_input_ref(config, name, inputs, marks, display, at, problems)
     for rel, message in gate.validate_config(config):
         problems.append(_problem(marks, display, (*at, *rel), message))
-    return GateSpec(i, config.id or kind, gate, config)
+
+
+def _covered(path: NodePath, reported: set[NodePath]) -> bool:
+    return any(path[: len(r)] == r or r[: len(path)] == path for r in reported)
+
+
+def _without_invalid(model: type[BaseModel], block: Any, exc: ValidationError) -> Any:
+    """The block with every invalid node removed, validated; None when that cannot work.
+
+    Used only to find more problems in the same pass: a block whose structural errors are
+    in removable places (a bad threshold, an unknown key) still gets its semantic checks.
+    """
+    import copy
+
+    from mlgate.policy.pydantic_errors import data_path
+
+    data = copy.deepcopy(block)
+    for _ in range(4):
+        removed = False
+        for err in exc.errors(include_url=False):
+            path = data_path(data, tuple(err["loc"]))
+            if err["type"] == "missing" or len(path) < 1:
+                return None
+            removed |= _remove(data, path)
+        if not removed:
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as again:
+            exc = again
+    return None
+
+
+def _remove(data: Any, path: NodePath) -> bool:
+    node = data
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = path[-1]
+    if isinstance(node, dict) and last in node and last not in ("id", "type"):
+        del node[last]
+        return True
+    return False  # list items are not removed: later items would change their index
 
 
 def _check_input_ref(

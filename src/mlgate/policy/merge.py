@@ -3,8 +3,10 @@
 Rules (documented in the README): mappings merge key by key, recursively; ``gates`` merge
 by gate id (a gate's id defaults to its type) -- a gate in the extending policy with the
 same id is merged into the base gate, a new id is appended; ``waivers`` are concatenated;
-any other value (scalars, other lists) is replaced. Every merged node keeps the location
-of the file that wrote it.
+any other value (scalars, other lists) is replaced; a key set to ``null`` in the extending
+policy removes that key from the base (``confidence: null`` drops a pack's confidence
+requirement, which the policy review reports). Every merged node keeps the location of
+the file that wrote it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def _merge_dicts(
         marks[()] = top
     for key in [*base, *[k for k in over if k not in base]]:
         bsub, osub = submarks(bmarks, (key,)), submarks(omarks, (key,))
+        if key in base and key in over and over[key] is None:
+            continue  # `key: null` in the extending policy removes the base's key
         if key not in over:
             out[key], rel = base[key], bsub
         elif key not in base:
@@ -60,7 +64,8 @@ def _merge_dicts(
 
 def _gate_id(gate: Any) -> Any:
     if isinstance(gate, dict):
-        return gate.get("id", gate.get("type"))
+        gid = gate.get("id", gate.get("type"))
+        return gid if isinstance(gid, str) else None
     return None
 
 

@@ -63,10 +63,24 @@ def _message(err: Any, model: type[BaseModel], rel: NodePath) -> str:
         return "required key is missing"
     if kind == "literal_error":
         return f"must be one of {err['ctx']['expected']}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _mapping_message(err)
     msg = str(err["msg"]).removeprefix("Value error, ")
     if kind == "string_type" and isinstance(err.get("input"), bool):
         msg += " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)"
     return msg
+
+
+def _mapping_message(err: Any) -> str:
+    value = err.get("input")
+    name = (err.get("ctx") or {}).get("class_name", "")
+    if name == "Threshold":
+        shown = value if isinstance(value, int | float) and not isinstance(value, bool) else 0.8
+        return (
+            f"a threshold is a mapping, e.g. `{{min: {shown}}}` or `{{max: {shown}}}`, "
+            "not a bare value"
+        )
+    return f"must be a mapping (`key: value` lines), not {type(value).__name__}"
 
 
 def _unknown(allowed: list[str]) -> str:

@@ -20,11 +20,20 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from mlgate.errors import NodePath, PolicyError, Problem
+from mlgate.safe_io import read_bounded
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 MAP_TAG = "tag:yaml.org,2002:map"
+TAG_WORDS = {
+    "!!float": "number (!!float)",
+    "!!int": "integer (!!int)",
+    "!!bool": "boolean (!!bool: true or false)",
+    "!!timestamp": "date (!!timestamp: YYYY-MM-DD)",
+    "!!null": "null (!!null)",
+    "!!binary": "base64 value (!!binary)",
+}
 SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
@@ -35,6 +44,7 @@ class Loc:
     file: str
     line: int
     column: int
+    origin: str = ""  # for a node a built-in pack wrote: "builtin:NAME line N"
 
 
 Marks = dict[NodePath, Loc]
@@ -60,18 +70,58 @@ def nearest(marks: Marks, path: NodePath, default_file: str) -> Loc:
         found = marks.get(path[:end])
         if found is not None:
             return found
-    return Loc(default_file, 0, 0)
+    return Loc(default_file, 1, 1)
 
 
 def _problem(file: str, mark: Any, message: str, path: NodePath = ()) -> PolicyError:
-    line = mark.line + 1 if mark is not None else 0
-    col = mark.column + 1 if mark is not None else 0
+    line = mark.line + 1 if mark is not None else 1
+    col = mark.column + 1 if mark is not None else 1
     return PolicyError([Problem(file, line, col, path, message)])
 
 
 def read_file(path: Path) -> bytes:
-    """The default reader: the file system."""
-    return path.read_bytes()
+    """The default reader: the file system, regular files only, at most MAX_BYTES + 1."""
+    return read_bounded(path, MAX_BYTES)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    head = text[:offset]
+    return head.count("\n") + 1, offset - (head.rfind("\n") + 1) + 1
+
+
+# PyYAML's messages describe the parser's state; say what the user must fix instead.
+YAML_HINTS = (
+    (
+        "mapping values are not allowed",
+        "a `key: value` is not allowed here: check the "
+        "indentation of this line and the line above it, or quote a value that contains `: `",
+    ),
+    ("did not find expected key", "this line is not indented like the keys around it"),
+    ("expected <block end>", "this line is not indented like the keys around it"),
+    (
+        "did not find expected '-' indicator",
+        "this list item is not indented like the items around it",
+    ),
+    (
+        "that cannot start any token",
+        "this character cannot start a value (tabs cannot "
+        "indent YAML, and `@` or a backtick must be quoted)",
+    ),
+    ("could not find expected ':'", "a key has no `:` after it, or a quoted string is not closed"),
+    ("found unexpected end of stream", "a quoted string or a bracket is not closed"),
+    ("found undefined alias", "an alias `*name` has no anchor `&name` before it"),
+    ("while scanning a quoted scalar", "a quoted string is not closed"),
+    ("expected ',' or ']'", "a `[...]` list is not closed or lacks a comma"),
+    ("expected ',' or '}'", "a `{...}` mapping is not closed or lacks a comma"),
+)
+
+
+def yaml_message(problem: str) -> str:
+    """A YAML parser message in words a user can act on, with the parser's text kept."""
+    for needle, words in YAML_HINTS:
+        if needle in problem:
+            return f"invalid YAML: {words} (parser: {problem})"
+    return f"invalid YAML: {problem}"
 
 
 def load_yaml(path: Path, display: str | None = None, reader: Reader = read_file) -> Source:
@@ -82,13 +132,17 @@ def load_yaml(path: Path, display: str | None = None, reader: Reader = read_file
     except FileNotFoundError:
         raise PolicyError([Problem(name, 0, 0, (), "file not found")]) from None
     except OSError as exc:
-        raise PolicyError([Problem(name, 0, 0, (), f"cannot read: {exc.strerror}")]) from None
+        reason = exc.strerror or type(exc).__name__
+        raise PolicyError([Problem(name, 0, 0, (), f"cannot read: {reason}")]) from None
     if len(raw) > MAX_BYTES:
-        raise PolicyError([Problem(name, 0, 0, (), f"larger than {MAX_BYTES} bytes")])
+        raise PolicyError([Problem(name, 1, 1, (), f"larger than {MAX_BYTES:,} bytes")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PolicyError([Problem(name, 0, 0, (), f"not UTF-8 text ({exc.reason})")]) from None
+        head = raw[: exc.start].decode("utf-8", "replace")
+        line, col = _line_col(head, len(head))
+        msg = f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} ({exc.reason})"
+        raise PolicyError([Problem(name, line, col, (), msg)]) from None
     return parse_yaml(text, name, path)
 
 
@@ -99,7 +153,14 @@ def parse_yaml(text: str, name: str, path: Path | None = None) -> Source:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise _problem(name, mark, f"invalid YAML: {exc.problem or exc.context}") from None
+        raise _problem(name, mark, yaml_message(str(exc.problem or exc.context))) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        char = exc.character
+        code = ord(char) if isinstance(char, str) else int(char)
+        what = f"character U+{code:04X}"
+        msg = f"invalid YAML: {what} is not allowed in YAML text (remove it)"
+        raise PolicyError([Problem(name, line, col, (), msg)]) from None
     except yaml.YAMLError as exc:
         raise _problem(name, None, f"invalid YAML: {exc}") from None
     builder = _Builder(name)
@@ -143,10 +204,20 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: NodePath) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise _problem(self.name, node.start_mark, f"invalid value: {exc}", path) from None
+        except Exception as exc:  # PyYAML's constructors raise anything on a bad tagged value
+            shown = str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else ""
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            kind = TAG_WORDS.get(tag, f"value for {tag}")
+            detail = f" ({exc})" if tag == "!!timestamp" and "range" in str(exc) else ""
+            if isinstance(exc, yaml.YAMLError):
+                detail = f" ({getattr(exc, 'problem', None) or exc})"
+            msg = f"invalid value: `{shown}` is not a valid {kind}{detail}"
+            raise _problem(self.name, node.start_mark, msg, path) from None
 
     def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[str, Any]:
         try:
@@ -157,7 +228,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _problem(self.name, key_node.start_mark, "keys must be plain strings", path)
-            key = self.constructor.construct_object(key_node)
+            key = self._scalar(key_node, path)
             if not isinstance(key, str):
                 key = str(key)
             if key in out:
