@@ -18,6 +18,7 @@ import click
 from mlgate._version import __version__
 from mlgate.errors import ExitCode, MlgateError, PolicyError, UsageError
 from mlgate.reporters import FORMATS
+from mlgate.textsafe import clean
 
 if TYPE_CHECKING:
     from mlgate.diff import PolicyChange
@@ -683,12 +684,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         click.echo("mlgate: interrupted", err=True)
         return int(ExitCode.INTERRUPTED)
     except PolicyError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(clean(str(exc)), err=True)
         n = len(exc.problems)
         click.echo(f"mlgate: the policy is invalid ({n} problem{'s' if n != 1 else ''})", err=True)
         return int(exc.exit_code)
     except MlgateError as exc:
-        click.echo(f"mlgate: error: {exc}", err=True)
+        click.echo(f"mlgate: error: {clean(str(exc))}", err=True)
         return int(exc.exit_code)
     except Exception:
         traceback.print_exc()

@@ -101,7 +101,7 @@ class RunContext:
     def location(self, rel: NodePath) -> Location:
         """Where ``rel`` (a path inside this gate's block) is written in the policy."""
         loc = self.policy.loc((*self.spec.path, *rel))
-        return Location(file=loc.file, line=loc.line)
+        return Location(file=loc.file, line=loc.line, origin=loc.origin or None)
 
     def check(
         self,

@@ -8,13 +8,16 @@ checks, lowered severities, dropped confidence requirements, new or extended wai
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from mlgate.errors import NodePath, format_path
 from mlgate.policy import Policy
 from mlgate.report import CheckResult, Outcome, Report
+from mlgate.reporters.markdown import code, esc
 from mlgate.thresholds import Threshold, find_thresholds
+from mlgate.waivers import gates_covered
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -96,7 +99,7 @@ def diff_reports(base: Report, head: Report) -> ReportDiff:
 class PolicyChange:
     """One change to a policy that makes it easier to pass (or that a reviewer must see)."""
 
-    kind: str  # loosened | tightened | removed | disabled | severity | waiver | other
+    kind: str  # loosened | tightened | added | removed | disabled | waiver | review
     where: str  # gate id / key path
     message: str
     path: NodePath  # in the head policy (or the base one for removals)
@@ -135,7 +138,13 @@ def _threshold_changes(
 
 
 def diff_policies(base: Policy, head: Policy) -> list[PolicyChange]:
-    """Every change from ``base`` to ``head``; ``weakens`` marks the ones that loosen it."""
+    """Every change from ``base`` to ``head``; ``weakens`` marks the ones a reviewer must see.
+
+    Thresholds are compared direction-aware. Every other change to what a gate looks at
+    (inputs, columns, allow-lists, exclusions, samples, slices, group sizes, bins, ...) is
+    classified where its direction is known, and listed as "changed, review" (flagged)
+    where it is not: nothing a gate reads can change unseen.
+    """
     changes: list[PolicyChange] = []
     old_gates = {g.id: g for g in base.gates}
     new_gates = {g.id: g for g in head.gates}
@@ -163,28 +172,156 @@ def diff_policies(base: Policy, head: Policy) -> list[PolicyChange]:
                 changes.append(
                     PolicyChange("added", where, f"check `{where}` added", (*new.path, *rel), False)
                 )
+        skip = {*before, *after}
+        old_leaves = _leaves(old.config.model_dump(mode="json"), skip)
+        new_leaves = _leaves(new.config.model_dump(mode="json"), skip)
+        changes.extend(_setting_changes(gid, new.path, old_leaves, new_leaves))
     for gid, new in new_gates.items():
         if gid not in old_gates:
             changes.append(PolicyChange("added", gid, f"gate `{gid}` added", new.path, False))
+    changes.extend(_top_level_changes(base, head))
     changes.extend(_waiver_changes(base, head))
-    if base.doc.on_inconclusive == "fail" and head.doc.on_inconclusive == "warn":
-        changes.append(
-            PolicyChange(
-                "loosened",
-                "on_inconclusive",
-                "`on_inconclusive` fail → warn",
-                ("on_inconclusive",),
-                True,
-            )
-        )
     return changes
+
+
+# Keys whose direction is known. Lists: which way of changing them loosens the gate.
+GROWING_LOOSENS = {
+    "allow",
+    "allowed",
+    "patterns",
+    "values",
+    "exclude",
+    "exclude_columns",
+    "ignore",
+    "ignore_columns",
+    "skip",
+    "allow_columns",
+    "trusted_types",
+}
+SHRINKING_LOOSENS = {
+    "entities",
+    "columns",
+    "include",
+    "include_columns",
+    "sensitive_features",
+    "slices",
+    "sections",
+    "required_files",
+    "expectations",
+    "features",
+    "require",
+    "checks",
+    "conditions",
+    "licenses_denied",
+}
+RAISING_LOOSENS = {"min_group_size", "min_samples", "max_waiver_days"}
+IGNORED = {"enabled", "description", "id", "type"}
+
+
+def _leaves(value: Any, skip: set[NodePath], path: NodePath = ()) -> dict[NodePath, Any]:
+    """Scalar and list leaves of a dumped config, without the threshold blocks."""
+    if path in skip:
+        return {}
+    if isinstance(value, dict):
+        out: dict[NodePath, Any] = {}
+        for key, item in value.items():
+            out.update(_leaves(item, skip, (*path, str(key))))
+        return out
+    return {path: value}
+
+
+def _setting_changes(
+    gid: str, at: NodePath, old: dict[NodePath, Any], new: dict[NodePath, Any]
+) -> list[PolicyChange]:
+    out = []
+    for rel in sorted({*old, *new}, key=lambda p: tuple(map(str, p))):
+        before, after = old.get(rel), new.get(rel)
+        if before == after or not rel or rel[-1] in IGNORED:
+            continue
+        where = f"{gid}/{format_path(rel)}"
+        message, weakens = _classify(str(rel[-1]), before, after)
+        kind = "loosened" if weakens is True else "tightened" if weakens is False else "review"
+        out.append(PolicyChange(kind, where, message, (*at, *rel), weakens is not False))
+    return out
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _classify(key: str, before: Any, after: Any) -> tuple[str, bool | None]:
+    """(message, True if it loosens / False if it tightens / None if a reviewer must judge)."""
+    change = f"`{key}` {_show(before)} → {_show(after)}"
+    if isinstance(before, list | type(None)) and isinstance(after, list | type(None)):
+        old, new = set(map(_show, before or [])), set(map(_show, after or []))
+        added, removed = sorted(new - old), sorted(old - new)
+        parts = [f"added {', '.join(added)}"] if added else []
+        parts += [f"removed {', '.join(removed)}"] if removed else []
+        message = f"`{key}` " + ("; ".join(parts) or "reordered")
+        loosening, tightening = (added, removed) if key in GROWING_LOOSENS else (removed, added)
+        if key in GROWING_LOOSENS | SHRINKING_LOOSENS and (loosening or tightening):
+            return message, bool(loosening)
+        return message + " (changed, review)", None
+    numbers = isinstance(before, int | float) and isinstance(after, int | float)
+    if numbers and not isinstance(before, bool) and not isinstance(after, bool):
+        up = after > before
+        if key in RAISING_LOOSENS or key.startswith("max"):
+            return change, up
+        if key.startswith("min"):
+            return change, not up
+    if isinstance(before, bool) and isinstance(after, bool) and key.startswith("allow"):
+        return change, after
+    if key == "on_inconclusive" and {before, after} <= {"warn", "fail", None}:
+        return change, after != "fail"
+    return change + " (changed, review)", None
+
+
+def _top_level_changes(base: Policy, head: Policy) -> list[PolicyChange]:
+    out = []
+    old, new = _leaves(_top(base), set()), _leaves(_top(head), set())
+    for rel in sorted({*old, *new}, key=lambda p: tuple(map(str, p))):
+        before, after = old.get(rel), new.get(rel)
+        if before == after:
+            continue
+        if rel[0] == "policy_changes":
+            message, weakens = f"`policy_changes` {before} → {after}", after == "warn"
+        else:
+            message, weakens = _classify(str(rel[-1]), before, after)
+        kind = "loosened" if weakens is True else "tightened" if weakens is False else "review"
+        out.append(PolicyChange(kind, format_path(rel), message, rel, weakens is not False))
+    old_inputs, new_inputs = base.doc.inputs, head.doc.inputs
+    for name in sorted({*old_inputs, *new_inputs}):
+        at: NodePath = ("inputs", name)
+        if name not in old_inputs:
+            out.append(PolicyChange("added", f"inputs.{name}", f"input `{name}` added", at, False))
+        elif name not in new_inputs:
+            msg = f"input `{name}` removed (changed, review)"
+            out.append(PolicyChange("review", f"inputs.{name}", msg, at, True))
+        else:
+            before_leaves = _leaves(old_inputs[name].model_dump(mode="json"), set())
+            after_leaves = _leaves(new_inputs[name].model_dump(mode="json"), set())
+            out.extend(_setting_changes(f"inputs.{name}", at, before_leaves, after_leaves))
+    return out
+
+
+def _top(policy: Policy) -> dict[str, Any]:
+    exclude = {"gates", "waivers", "name", "description", "inputs"}
+    return policy.doc.model_dump(mode="json", exclude=exclude)
 
 
 def _waiver_changes(base: Policy, head: Policy) -> list[PolicyChange]:
     old = {w.check: w for w in base.doc.waivers}
     out = []
+    gate_ids = [g.id for g in head.gates]
     for i, w in enumerate(head.doc.waivers):
         path: NodePath = ("waivers", i)
+        covered = gates_covered(w.check, gate_ids)
+        if len(covered) > 1 and (w.check not in old or old[w.check].expires != w.expires):
+            msg = (
+                f"waiver `{w.check}` can waive checks of {len(covered)} gates: {', '.join(covered)}"
+            )
+            out.append(PolicyChange("waiver", w.check, msg, path, True))
         if w.check not in old:
             out.append(
                 PolicyChange(
@@ -214,17 +351,17 @@ def report_diff_markdown(diff: ReportDiff) -> str:
     if diff.new_failures:
         lines += [
             f"**New failures ({len(diff.new_failures)}):** "
-            + ", ".join(f"`{d.id}`" for d in diff.new_failures),
+            + ", ".join(code(d.id) for d in diff.new_failures),
             "",
         ]
     if diff.fixed:
         lines += [
-            f"**Fixed ({len(diff.fixed)}):** " + ", ".join(f"`{d.id}`" for d in diff.fixed),
+            f"**Fixed ({len(diff.fixed)}):** " + ", ".join(code(d.id) for d in diff.fixed),
             "",
         ]
     for label, items in (("Gates added", diff.added_gates), ("Gates removed", diff.removed_gates)):
         if items:
-            lines += [f"**{label}:** " + ", ".join(f"`{g}`" for g in items), ""]
+            lines += [f"**{label}:** " + ", ".join(code(g) for g in items), ""]
     if diff.changed:
         lines += ["| check | base | head | change |", "|---|---|---|---|"]
         icon = {"better": "🟢 better", "worse": "🔴 worse", "same": "same"}
@@ -233,7 +370,7 @@ def report_diff_markdown(diff: ReportDiff) -> str:
             head = d.head.observed if d.head else None
             delta = d.delta or 0.0
             lines.append(
-                f"| `{d.id}` | {_num(base)} | {_num(head)} | {icon[d.change]} ({delta:+.4g}) |"
+                f"| {code(d.id)} | {_num(base)} | {_num(head)} | {icon[d.change]} ({delta:+.4g}) |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -300,5 +437,6 @@ def policy_diff_markdown(changes: list[PolicyChange]) -> str:
         return "### Policy changes\n\nNone.\n"
     lines = ["### Policy changes", "", "| | where | change |", "|---|---|---|"]
     for c in changes:
-        lines.append(f"| {'⚠️ weakens' if c.weakens else 'changes'} | `{c.where}` | {c.message} |")
+        flag = "⚠️ weakens" if c.weakens else "changes"
+        lines.append(f"| {flag} | {code(c.where)} | {esc(c.message)} |")
     return "\n".join(lines) + "\n"

@@ -7,7 +7,6 @@ gate ``error`` and the other gates still run. Inputs are parsed once per run.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import time
 import traceback
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlgate import waivers
 from mlgate._version import __version__
 from mlgate.context import RunContext
 from mlgate.controls import compliance_matrix, expand_required
@@ -33,8 +33,11 @@ from mlgate.report import (
     WaiverRecord,
     worst,
 )
+from mlgate.safe_io import read_bounded
 
+MAX_REPORT_BYTES = 256 << 20
 ProgressHook = Callable[[str, str, int, int], None]
+POLICY_CHANGES = "policy-changes"
 
 
 @dataclass
@@ -72,11 +75,21 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
         if options.progress:
             options.progress("end", spec.id, n + 1, total)
     if options.policy_changes is not None:
-        results.append(policy_change_gate(policy, options.policy_changes, options.base_label))
+        review = policy_change_gate(policy, options.policy_changes, options.base_label)
+        if (options.only and POLICY_CHANGES not in options.only) or POLICY_CHANGES in options.skip:
+            message = "not selected on the command line"
+            review = review.model_copy(update={"outcome": Outcome.SKIPPED, "message": message})
+            review = review.model_copy(update={"checks": ()})
+        results.append(review)
     results, waivers = apply_waivers(policy, results, options.today)
     required = expand_required(policy.doc.compliance.require, policy.controls)
     compliance = compliance_matrix(results, required, policy.controls)
     outcome = worst([g.outcome for g in results if g.outcome is not Outcome.SKIPPED])
+    missing_note = f"baseline report {baseline_name} not found" if baseline_name else None
+    if baseline is not None:
+        missing_note = None
+    else:
+        baseline_name = None
     return (
         Report(
             tool_version=__version__,
@@ -93,6 +106,7 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
             waivers=tuple(waivers),
             compliance=tuple(compliance),
             baseline=baseline_name,
+            baseline_missing=missing_note,
             provenance=options.provenance,
         ),
         store,
@@ -101,6 +115,8 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
 
 def _check_selection(policy: Policy, options: RunOptions) -> None:
     ids = [g.id for g in policy.gates]
+    if options.policy_changes is not None:
+        ids.append(POLICY_CHANGES)
     for gid in (*options.only, *options.skip):
         if gid not in ids:
             raise UsageError(
@@ -116,10 +132,12 @@ def _load_baseline(policy: Policy, options: RunOptions) -> tuple[Report | None, 
     if path is None:
         return None, "no baseline report", None
     shown = display_path(path)
-    if not path.is_file():
+    if not path.exists():
         return None, "baseline report not found", shown
     try:
-        return Report.from_json(path.read_bytes()), "", shown
+        return Report.from_json(read_bounded(path, MAX_REPORT_BYTES, allow_pipe=True)), "", shown
+    except OSError as exc:
+        raise UsageError(f"cannot read the baseline report {shown}: {exc.strerror}") from None
     except ValueError as exc:
         first = str(exc).splitlines()[0]
         raise UsageError(f"{shown}: not a valid mlgate report ({first})") from None
@@ -173,8 +191,9 @@ def apply_waivers(
         out.append(gate)
     records = []
     for i, w in enumerate(policy.doc.waivers):
-        expired = w.expires < today
+        expired = waivers.expired(w.expires, today)
         status = "expired" if expired else ("applied" if matched[i] else "stale")
+        gate_ids = {cid.split("/", 1)[0] for cid in matched[i]}
         records.append(
             WaiverRecord(
                 check=w.check,
@@ -184,6 +203,7 @@ def apply_waivers(
                 ticket=w.ticket,
                 status=status,
                 matched=tuple(matched[i]),
+                broad=len(gate_ids) > 1,
             )
         )
     return out, records
@@ -195,10 +215,10 @@ def _waive(
     if check.outcome not in (Outcome.FAIL, Outcome.WARN):
         return check
     for i, w in enumerate(policy.doc.waivers):
-        if check.id != w.check and not fnmatch.fnmatchcase(check.id, w.check):
+        if not waivers.matches(w.check, check.id):
             continue
         matched[i].append(check.id)
-        if w.expires < today:
+        if waivers.expired(w.expires, today):
             note = f"waiver expired on {w.expires.isoformat()} (approved by {w.approved_by})"
             return check.model_copy(update={"notes": (*check.notes, note)})
         text = f"{w.reason} (approved by {w.approved_by}, until {w.expires.isoformat()})"

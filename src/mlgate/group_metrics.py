@@ -84,6 +84,37 @@ def rate(base: str, cells: np.ndarray) -> FloatArray:
     raise KeyError(base)
 
 
+# What each rate divides by: a group is judged on a metric only when this count reaches the
+# minimum group size (a true-positive rate over 3 positives says little, whatever the rows).
+DENOMINATORS = {
+    "true_positive_rate": "positives",
+    "recall": "positives",
+    "false_negative_rate": "positives",
+    "f1": "positives",
+    "false_positive_rate": "negatives",
+    "true_negative_rate": "negatives",
+    "precision": "predicted positives",
+    "balanced_accuracy": "rows of the smaller class",
+}
+
+
+def denominator(base: str, cells: np.ndarray) -> IntArray:
+    """The count metric ``base`` divides by, per cell block (rows when not listed)."""
+    tn, fp, fn, tp = cells[..., 0], cells[..., 1], cells[..., 2], cells[..., 3]
+    kind = DENOMINATORS.get(base, "rows")
+    if kind == "positives":
+        out: IntArray = fn + tp
+    elif kind == "negatives":
+        out = tn + fp
+    elif kind == "predicted positives":
+        out = tp + fp
+    elif kind == "rows of the smaller class":
+        out = np.minimum(fn + tp, tn + fp)
+    else:
+        out = tn + fp + fn + tp
+    return out
+
+
 @dataclass(frozen=True)
 class Aggregate:
     """An aggregate over groups, and where its extreme groups are."""

@@ -20,23 +20,34 @@ class MetricDef:
     family: str  # confusion | rank | row
     needs_score: bool = False
     summary: str = ""
+    denominator: str = "rows"  # what a group needs enough of for the metric to mean something
 
 
 _CLS = ("binary", "multiclass")
 _H, _L = Direction.HIGHER, Direction.LOWER
 INF = float("inf")
+_SMALLER = "rows of the smaller class"
 
 METRICS: dict[str, MetricDef] = {
     m.name: m
     for m in [
         MetricDef("accuracy", _CLS, _H, 0, 1, "confusion", summary="share of correct labels"),
-        MetricDef("balanced_accuracy", _CLS, _H, 0, 1, "confusion", summary="mean recall"),
-        MetricDef("precision", _CLS, _H, 0, 1, "confusion"),
-        MetricDef("recall", _CLS, _H, 0, 1, "confusion"),
-        MetricDef("f1", _CLS, _H, 0, 1, "confusion"),
+        MetricDef(
+            "balanced_accuracy",
+            _CLS,
+            _H,
+            0,
+            1,
+            "confusion",
+            summary="mean recall",
+            denominator=_SMALLER,
+        ),
+        MetricDef("precision", _CLS, _H, 0, 1, "confusion", denominator="predicted positives"),
+        MetricDef("recall", _CLS, _H, 0, 1, "confusion", denominator="positives"),
+        MetricDef("f1", _CLS, _H, 0, 1, "confusion", denominator="positives"),
         MetricDef("mcc", _CLS, _H, -1, 1, "confusion", summary="Matthews correlation"),
-        MetricDef("roc_auc", _CLS, _H, 0, 1, "rank", needs_score=True),
-        MetricDef("pr_auc", ("binary",), _H, 0, 1, "rank", needs_score=True),
+        MetricDef("roc_auc", _CLS, _H, 0, 1, "rank", needs_score=True, denominator=_SMALLER),
+        MetricDef("pr_auc", ("binary",), _H, 0, 1, "rank", needs_score=True, denominator=_SMALLER),
         MetricDef("log_loss", _CLS, _L, 0, INF, "row", needs_score=True),
         MetricDef("brier", _CLS, _L, 0, 2, "row", needs_score=True),
         MetricDef("mae", ("regression",), _L, 0, INF, "row"),

@@ -282,3 +282,20 @@ def interval(replicates: FloatArray, confidence: float) -> tuple[float, float] |
     alpha = (1.0 - confidence) / 2.0
     low, high = np.quantile(finite, [alpha, 1.0 - alpha])
     return float(low), float(high)
+
+
+def denominator_count(kind: str, data: Data) -> int:
+    """How many rows of ``kind`` (a :class:`MetricDef` ``denominator``) ``data`` has.
+
+    For multiclass data, "positives" and "predicted positives" are those of the rarest
+    class (macro averages divide by each class's count).
+    """
+    if kind == "rows" or data.task == "regression":
+        return data.n
+    y = np.bincount(data.y.astype(np.int64), minlength=data.k)
+    if kind == "positives":
+        return int(y[1] if data.task == "binary" else y.min())
+    if kind == "predicted positives" and data.p is not None:
+        p = np.bincount(data.p.astype(np.int64), minlength=data.k)
+        return int(p[1] if data.task == "binary" else p.min())
+    return int(y.min())

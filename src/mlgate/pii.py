@@ -418,3 +418,48 @@ def scan_strings(
         if found.count:
             out[name] = found
     return out
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@functools.cache
+def _label_entities() -> tuple[Entity, ...]:
+    found = builtin_entities(list(DEFAULT_LABEL_REGIONS), ignore_private_ips=False)
+    # the order matters: structured entities first, phones (the loosest pattern) last
+    order = ("email", "iban", "credit_card", "us_ssn", "ip_address", "phone")
+    return tuple(found[name] for name in order)
+
+
+DEFAULT_LABEL_REGIONS = ("US", "GB", "DE", "FR", "IN")
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every value a built-in entity finds replaced by that entity's mask.
+
+    Group names (a sensitive column's or a slice's values) pass through this before they
+    enter a report, so an e-mail used as a group is shown as ``j***@e***.com``.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for entity in _label_entities():
+        if not entity.regex.search(text):
+            continue
+        for start, end, value in entity.spans(text):
+            if not any(start < e and s < end for s, e, _ in spans):
+                spans.append((start, end, entity.mask(value)))
+    for start, end, masked in sorted(spans, reverse=True):
+        text = text[:start] + masked + text[end:]
+    return text
+
+
+def masked_labels(values: list[str]) -> list[str]:
+    """Group labels with personal data masked; masked labels that collide get ``#2``, ``#3``."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for value in values:
+        label = mask_text(value)
+        if label != value:
+            seen[label] = seen.get(label, 0) + 1
+            label = label if seen[label] == 1 else f"{label} #{seen[label]}"
+        out.append(label)
+    return out

@@ -3,7 +3,10 @@
 Teams that already gate merges on pytest get mlgate's verdicts in the same run and the
 same reports: each check is one item named by its check id, failing with the observed
 value, the threshold and the policy line. Warnings pass unless
-``--mlgate-fail-on warning``; skipped checks are skipped; waived checks pass.
+``--mlgate-fail-on warning``, but are never invisible: each warned check reports the
+status ``WARNED`` (``W``) and emits an :class:`MlgateCheckWarning` that pytest lists in its
+warnings summary. Waived checks pass with the status ``WAIVED (reason)`` (``w``); skipped
+checks are skipped. Both statuses are counted in pytest's final line ("2 waived").
 """
 
 from __future__ import annotations
@@ -20,6 +23,27 @@ if TYPE_CHECKING:
 
 class CheckFailedError(Exception):
     """A check that failed; its message is the whole explanation."""
+
+
+class MlgateCheckWarning(UserWarning):
+    """A check ended in ``warn``: it passes, and pytest's warnings summary shows it."""
+
+
+STATUS = "mlgate_status"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
+    """``WAIVED``/``WARNED`` instead of a plain ``PASSED`` for waived and warned checks."""
+    if report.when != "call" or not report.passed:
+        return None
+    status = dict(report.user_properties).get(STATUS)
+    if status == "waived":
+        reason = dict(report.user_properties).get("mlgate_waiver", "")
+        return "waived", "w", f"WAIVED ({reason})" if reason else "WAIVED"
+    if status == "warn":
+        return "warned", "W", "WARNED"
+    return None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -130,3 +154,12 @@ class CheckItem(_Item):
             )
         if outcome == "skipped":
             pytest.skip(check.message or "; ".join(check.notes) or "skipped")
+        if outcome == "waived":
+            self.user_properties += [(STATUS, "waived"), ("mlgate_waiver", check.waiver or "")]
+        if outcome == "warn":
+            import warnings
+
+            self.user_properties.append((STATUS, "warn"))
+            text = f"{check.id}: observed {observed(check)}, threshold {check.threshold_text}"
+            text += f" ({where(check.location)})" + (f": {check.message}" if check.message else "")
+            warnings.warn(MlgateCheckWarning(text), stacklevel=1)

@@ -59,6 +59,7 @@ class Location(_Data):
 
     file: str
     line: int = 0
+    origin: str | None = None  # set when a built-in pack wrote it: "builtin:NAME line N"
 
 
 class CheckResult(_Data):
@@ -120,6 +121,7 @@ class WaiverRecord(_Data):
     ticket: str | None = None
     status: str
     matched: tuple[str, ...] = ()
+    broad: bool = False  # it matched checks of more than one gate: a reviewer should look
 
 
 class ControlStatus(_Data):
@@ -161,6 +163,7 @@ class Report(_Data):
     waivers: tuple[WaiverRecord, ...] = ()
     compliance: tuple[ControlStatus, ...] = ()
     baseline: str | None = None
+    baseline_missing: str | None = None  # why no baseline was used, e.g. "... not found"
     provenance: Provenance | None = None
 
     def checks(self) -> list[CheckResult]:

@@ -176,6 +176,8 @@ def _slack(limit: float) -> float:
 
 
 def _num(x: float) -> str:
+    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
     return f"{x:.6g}"
 
 

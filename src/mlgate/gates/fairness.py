@@ -162,6 +162,12 @@ class FairMetric:
 
 def parse_metric(name: str, task: str) -> FairMetric | str:
     """The metric named ``name`` for ``task``, or an error message."""
+    from mlgate.errors import spelling_variants
+
+    if name not in NAMED:
+        for variant in spelling_variants(name):
+            if variant in example_names(task):
+                return f"unknown fairness metric (did you mean `{variant}`?)"
     if name in NAMED:
         bases, how = NAMED[name]
         return _build(name, bases, how, task)
@@ -301,8 +307,10 @@ def _column_codes(config: FairnessConfig, frame: pd.DataFrame, column: str) -> G
             raise GateError(f"`bins` for `{column}` need a numeric column")
         labels = [f"[{a:g}, {b:g})" for a, b in itertools.pairwise(edges)]
         values = pd.cut(values, edges, right=False, labels=labels)
+    from mlgate.pii import masked_labels
+
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    names = [str(u) for u in uniques]
+    names = masked_labels([str(u) for u in uniques])
     if (codes < 0).any():
         codes = np.where(codes < 0, len(names), codes)
         names.append(MISSING)
@@ -370,19 +378,25 @@ class _Judge:
 
     def check(self, threshold: Threshold) -> CheckResult:
         """Compute, judge and document this metric for this grouping."""
+        import numpy as np
+
         sizes = self._sizes()
-        eligible = sizes >= self.config.min_group_size
+        counts = self._denominators(sizes)
+        by_base = {b: c >= self.config.min_group_size for b, c in counts.items()}
+        eligible = np.logical_and.reduce(list(by_base.values()))
         if self.metric.count_based:
-            values, point, interval = self._count_path(eligible, threshold)
+            values, point, interval = self._count_path(by_base, threshold)
         else:
             values, point, interval = self._fairlearn_path(eligible, threshold)
         value = float(point.value[0])
         needed = 1 if self.metric.how.startswith("group_") else 2
         inconclusive = None
-        if not (eligible.sum(axis=-1) >= needed).any():
+        short = [b for b, e in by_base.items() if not (e.sum(axis=-1) >= needed).any()]
+        if short:
+            kinds = sorted({self._denominator_kind(b) for b in short})
             inconclusive = (
-                f"fewer than {needed} `{self.grouping.name}` group(s) of at least "
-                f"min_group_size {self.config.min_group_size} rows"
+                f"fewer than {needed} `{self.grouping.name}` group(s) with at least "
+                f"min_group_size {self.config.min_group_size} {' / '.join(kinds)}"
             )
             if math.isnan(value):
                 value = self._fallback(values, sizes)
@@ -393,9 +407,9 @@ class _Judge:
             self.metric.direction,
             ("metrics", self.metric.name),
             interval=interval,
-            evidence=self._evidence(sizes, eligible, values, point),
+            evidence=self._evidence(sizes, eligible, values, point, counts),
             inconclusive=inconclusive,
-            notes=self._small_group_notes(sizes, eligible),
+            notes=self._small_group_notes(sizes, by_base, counts),
             undefined=f"{self.metric.name} is undefined for `{self.grouping.name}`",
         )
 
@@ -409,6 +423,20 @@ class _Judge:
             {b: aggregate(v[None], present, how) for b, v in values.items()}
         )
         return float(result.value[0])
+
+    def _denominator_kind(self, base: str) -> str:
+        from mlgate.group_metrics import DENOMINATORS
+
+        return DENOMINATORS.get(self._base(base), "rows") if self.metric.count_based else "rows"
+
+    def _denominators(self, sizes: np.ndarray) -> dict[str, np.ndarray]:
+        """Per base, the count each group's value divides by (rows for non-count metrics)."""
+        if not self.metric.count_based:
+            return dict.fromkeys(self.metric.bases, sizes)
+        from mlgate.group_metrics import denominator
+
+        cells = self._cells
+        return {b: denominator(self._base(b), cells) for b in self.metric.bases}
 
     def _sizes(self) -> np.ndarray:
         import numpy as np
@@ -444,7 +472,7 @@ class _Judge:
         return np.random.default_rng(seed)
 
     def _count_path(
-        self, eligible: np.ndarray, threshold: Threshold
+        self, eligible: dict[str, np.ndarray], threshold: Threshold
     ) -> tuple[dict[str, np.ndarray], Any, tuple[float, float] | None]:
         from mlgate.group_metrics import aggregate, rate, resample_cells
         from mlgate.metrics import interval
@@ -453,13 +481,16 @@ class _Judge:
         values = {b: rate(self._base(b), cells) for b in self.metric.bases}
         how = self.metric.how
         point, self.deciding_base = self._combine_bases(
-            {b: aggregate(v, eligible, how) for b, v in values.items()}
+            {b: aggregate(v, eligible[b], how) for b, v in values.items()}
         )
         ci = None
         if threshold.confidence is not None:
             draws = resample_cells(cells[0], self.config.bootstrap.n_boot, self._rng())
             boot, _ = self._combine_bases(
-                {b: aggregate(rate(self._base(b), draws), eligible, how) for b in self.metric.bases}
+                {
+                    b: aggregate(rate(self._base(b), draws), eligible[b], how)
+                    for b in self.metric.bases
+                }
             )
             ci = interval(boot.value, threshold.confidence)
         return {b: v[0] for b, v in values.items()}, point, ci
@@ -521,7 +552,12 @@ class _Judge:
         return f"{self.strata.labels[s]} · {group}" if self.strata.labels[s] else group
 
     def _evidence(
-        self, sizes: np.ndarray, eligible: np.ndarray, values: dict[str, np.ndarray], point: Any
+        self,
+        sizes: np.ndarray,
+        eligible: np.ndarray,
+        values: dict[str, np.ndarray],
+        point: Any,
+        counts: dict[str, np.ndarray],
     ) -> dict[str, Any]:
         from mlgate.group_metrics import rate
 
@@ -541,6 +577,10 @@ class _Judge:
                     row[key] = _num(float(v[s, g]))
                 if selection is not None and "selection_rate" not in values:
                     row["selection_rate"] = _num(float(selection[s, g]))
+                for base, c in counts.items():
+                    kind = self._denominator_kind(base)
+                    if kind != "rows":
+                        row[kind] = int(c[s, g])
                 row["judged"] = bool(eligible[s, g])
                 groups.append(row)
         evidence: dict[str, Any] = {"column": self.grouping.name, "groups": groups}
@@ -549,17 +589,26 @@ class _Judge:
             evidence["worst_group"] = self._label(*worst)
         return evidence
 
-    def _small_group_notes(self, sizes: np.ndarray, eligible: np.ndarray) -> list[str]:
-        small = [
-            f"{self._label(s, g)} ({sizes[s, g]} rows)"
-            for s in range(sizes.shape[0])
-            for g in range(sizes.shape[1])
-            if sizes[s, g] > 0 and not eligible[s, g]
-        ]
-        if not small:
-            return []
+    def _small_group_notes(
+        self, sizes: np.ndarray, eligible: dict[str, np.ndarray], counts: dict[str, np.ndarray]
+    ) -> list[str]:
+        notes = []
         limit = self.config.min_group_size
-        return [f"groups below min_group_size {limit}, not judged: {', '.join(small)}"]
+        for base, ok in eligible.items():
+            kind = self._denominator_kind(base)
+            small = [
+                f"{self._label(s, g)} ({int(counts[base][s, g])} {kind})"
+                for s in range(sizes.shape[0])
+                for g in range(sizes.shape[1])
+                if sizes[s, g] > 0 and not ok[s, g]
+            ]
+            if small:
+                on = f" on {base}" if len(eligible) > 1 or kind != "rows" else ""
+                notes.append(
+                    f"groups below min_group_size {limit} {kind}, not judged{on}: "
+                    + ", ".join(small)
+                )
+        return notes
 
 
 def _num(value: float) -> float | None:

@@ -214,11 +214,13 @@ def _slice_check(
     import numpy as np
     import pandas as pd
 
-    from mlgate.metrics import compute
+    from mlgate.metrics import compute, denominator_count
     from mlgate.thresholds import Direction
 
     codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=True)
-    labels = [str(u) for u in uniques]
+    from mlgate.pii import masked_labels
+
+    labels = masked_labels([str(u) for u in uniques])
     if (codes < 0).any():
         codes = np.where(codes < 0, len(labels), codes)
         labels.append(MISSING_GROUP)
@@ -226,12 +228,18 @@ def _slice_check(
     groups: list[dict[str, Any]] = []
     eligible: list[tuple[float, int]] = []
     defined: list[tuple[float, int]] = []
+    kind = mdef.denominator
+    counts = []
     for g, label in enumerate(labels):
-        judged = bool(sizes[g] >= config.min_samples)
-        value = compute(name, data.subset(codes == g)) if sizes[g] else float("nan")
-        groups.append(
-            {"group": label, "n": int(sizes[g]), "value": _jsonable(value), "judged": judged}
-        )
+        part = data.subset(codes == g)
+        count = denominator_count(kind, part) if sizes[g] else 0
+        counts.append(count)
+        judged = bool(count >= config.min_samples)
+        value = compute(name, part) if sizes[g] else float("nan")
+        row: dict[str, Any] = {"group": label, "n": int(sizes[g]), "value": _jsonable(value)}
+        if kind != "rows":
+            row[kind] = count
+        groups.append({**row, "judged": judged})
         if np.isfinite(value):
             defined.append((value, g))
             if judged:
@@ -250,13 +258,15 @@ def _slice_check(
     _, worst_group = pick(pool)
     subset = data.subset(codes == worst_group)
     value, ci, notes = _estimate(name, subset, threshold, config, f"{name}[{column}]")
-    small = [str(x["group"]) for x in groups if not x["judged"]]
+    small = [f"{x['group']} ({counts[g]} {kind})" for g, x in enumerate(groups) if not x["judged"]]
     if small:
         notes.append(
-            f"groups below min_samples {config.min_samples}, not judged: {', '.join(small)}"
+            f"groups below min_samples {config.min_samples} {kind}, not judged: {', '.join(small)}"
         )
     inconclusive = (
-        None if eligible else f"every `{column}` group is below min_samples {config.min_samples}"
+        None
+        if eligible
+        else f"every `{column}` group has fewer than min_samples {config.min_samples} {kind}"
     )
     evidence = {"column": column, "worst_group": labels[worst_group], "groups": groups}
     return ctx.check(

@@ -36,7 +36,19 @@ Renderer = Callable[["Report", RenderOptions], str]
 
 
 def renderer(name: str) -> Renderer:
-    """The render function of format ``name``."""
+    """The render function of format ``name``.
+
+    Every format but JSON renders a copy of the report without control characters (see
+    :mod:`mlgate.textsafe`); JSON escapes them itself and keeps the data exact.
+    """
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render
-    return render
+    if name == "json":
+        return render
+
+    def safe(report: Report, options: RenderOptions) -> str:
+        from mlgate.textsafe import clean_report
+
+        return render(clean_report(report), options)
+
+    return safe

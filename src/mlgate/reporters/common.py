@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from mlgate.report import CheckResult, GateResult, Location, Outcome
 
 SYMBOL = {
@@ -15,9 +17,11 @@ SYMBOL = {
 
 
 def number(value: float | None) -> str:
-    """A metric value with 4 significant decimals, or an em dash."""
+    """A whole number as an integer (``13,814``); other values with 4 significant digits."""
     if value is None:
         return "—"
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
     return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.3e}"
 
 
@@ -33,7 +37,8 @@ def where(location: Location | None) -> str:
     """``file:line`` of a policy location."""
     if location is None:
         return ""
-    return f"{location.file}:{location.line}" if location.line else location.file
+    text = f"{location.file}:{location.line}" if location.line else location.file
+    return f"{text} (from {location.origin})" if location.origin else text
 
 
 def detail(check: CheckResult) -> str:

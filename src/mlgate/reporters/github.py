@@ -56,6 +56,8 @@ def _check_lines(check: CheckResult, root: str) -> list[str]:
         message = (
             f"{check.id}: observed {observed(check)}, threshold {check.threshold_text}: {text}"
         )
+        if check.location is not None and check.location.origin:
+            message += f" (from {check.location.origin})"
         out.append(command(level, message, check.location, f"mlgate {check.id}", root))
     return out
 

@@ -1,12 +1,15 @@
 """GitHub-flavoured Markdown: what a reviewer reads in a job summary or PR comment.
 
 Failing checks come first, then one collapsible section per gate, waivers, and the
-inputs with their hashes. Every user-supplied string is escaped so a group name or a
-message cannot break the table or inject HTML.
+inputs with their hashes. Every value that did not come from mlgate itself (data values,
+group and column names, messages, waiver reasons) goes through :func:`esc` (text) or
+:func:`code` (inside a code span): it cannot break a table, inject HTML, or become a link,
+an image, an autolinked URL or e-mail address, or an ``@user``/``@org/team`` mention.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mlgate.report import CheckResult, GateResult, Outcome, Report
@@ -24,10 +27,36 @@ ICON = {
 CHECK_HEADER = "| | check | observed | threshold | policy | details |\n|---|---|---|---|---|---|"
 
 
+ZWSP = "\u200b"  # zero-width space: breaks autolinks and mentions, invisible to the reader
+_PUNCTUATION = re.compile(r"([\\`*_\[\]~])")
+_AUTOLINK = re.compile(r"(?i)(www)\.|(:)(//)|(@)")
+
+
 def esc(text: object) -> str:
-    """Escape a value for a Markdown table cell."""
+    """Escape a value for Markdown text: no HTML, link, image, autolink or mention."""
     out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = _PUNCTUATION.sub(r"\\\1", out)
+    out = _AUTOLINK.sub(_break_autolink, out)
     return out.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _break_autolink(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)}{ZWSP}."
+    if match.group(2):
+        return f":{ZWSP}//"
+    return f"@{ZWSP}"
+
+
+def html(text: object) -> str:
+    """Escape a value inside an HTML block (``<summary>``), where Markdown is not parsed."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code(text: object) -> str:
+    """A value shown as a code span: nothing inside renders, so only the span must hold."""
+    out = str(text).replace("`", "\u02cb").replace("|", "\\|")
+    return "`" + out.replace("\r", " ").replace("\n", " ") + "`"
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -68,11 +97,13 @@ def _summary(report: Report) -> str:
         f"**{n} {k}**" if k in ("fail", "error") else f"{n} {k}" for k, n in counts.items() if n
     ]
     facts = [" · ".join(parts) or "no checks"]
-    facts.append(f"policy `{esc(report.policy)}` (sha256 `{report.policy_sha256[:12]}`)")
+    facts.append(f"policy {code(report.policy)} (sha256 `{report.policy_sha256[:12]}`)")
     if report.git_commit:
-        facts.append(f"commit `{esc(report.git_commit[:12])}`")
+        facts.append(f"commit {code(report.git_commit[:12])}")
     if report.baseline:
-        facts.append(f"baseline `{esc(report.baseline)}`")
+        facts.append(f"baseline {code(report.baseline)}")
+    elif report.baseline_missing:
+        facts.append(f"**{esc(report.baseline_missing)}**")
     if report.fail_on == "warning":
         facts.append("warnings fail this run")
     return " — ".join(facts)
@@ -81,7 +112,7 @@ def _summary(report: Report) -> str:
 def _check_row(check: CheckResult) -> str:
     cells = [
         ICON[check.outcome],
-        f"`{esc(check.id)}`",
+        code(check.id),
         esc(observed(check)),
         esc(check.threshold_text),
         esc(where(check.location)),
@@ -91,7 +122,7 @@ def _check_row(check: CheckResult) -> str:
 
 
 def _gate_error_row(gate: GateResult) -> str:
-    cells = [ICON[gate.outcome], f"`{esc(gate.id)}` (gate)", "", "", esc(where(gate.location))]
+    cells = [ICON[gate.outcome], f"{code(gate.id)} (gate)", "", "", esc(where(gate.location))]
     cells.append(esc(gate.message))
     return "| " + " | ".join(cells) + " |"
 
@@ -100,7 +131,7 @@ def _gate_section(gate: GateResult) -> list[str]:
     n = len(gate.checks)
     head = (
         f"<details{' open' if gate.outcome.failing else ''}><summary>{ICON[gate.outcome]} "
-        f"<b>{esc(gate.id)}</b> ({esc(gate.type)}) — {gate.outcome.value}, "
+        f"<b>{html(gate.id)}</b> ({html(gate.type)}) — {gate.outcome.value}, "
         f"{n} check{'s' if n != 1 else ''}, {gate.duration_s:.2f} s</summary>"
     )
     out = [head, ""]
@@ -123,11 +154,11 @@ def _groups(check: CheckResult) -> list[str]:
     extra = [k for k in groups[0] if k not in fixed]
     count_label = esc(check.evidence.get("count_label", "rows"))
     head = [column, count_label, *[esc(k.replace("_", " ")) for k in extra], "judged"]
-    out = [f"`{esc(check.id)}` by {column}:", "", _row(head), _row(["---"] * len(head))]
+    out = [f"{code(check.id)} by {column}:", "", _row(head), _row(["---"] * len(head))]
     for g in groups:
         name = esc(g["group"])
         name = f"**{name}** (worst)" if g["group"] == worst else name
-        judged = "yes" if g.get("judged") else "no (too few rows)"
+        judged = "yes" if g.get("judged") else "no (too small)"
         out.append(_row([name, str(g["n"]), *[_cell(g.get(k)) for k in extra], judged]))
     return [*out, ""]
 
@@ -161,10 +192,10 @@ def _compliance(report: Report) -> list[str]:
     for c in report.compliance:
         title = esc(f"{c.clause} — {c.title}" if c.clause else c.title)
         icon = STATUS_ICON.get(c.status, "")
-        evidence = ", ".join(f"`{esc(e)}`" for e in c.evidence[:8])
+        evidence = ", ".join(code(e) for e in c.evidence[:8])
         if len(c.evidence) > 8:
             evidence += f" and {len(c.evidence) - 8} more"
-        out.append(f"| `{esc(c.control)}` | {title} | {icon} {c.status} | {evidence or '—'} |")
+        out.append(f"| {code(c.control)} | {title} | {icon} {c.status} | {evidence or '—'} |")
     return [*out, ""]
 
 
@@ -176,7 +207,8 @@ def _waivers(report: Report) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for w in report.waivers:
-        cells = [f"`{esc(w.check)}`", w.status, esc(w.approved_by), w.expires, esc(w.reason)]
+        status = f"{w.status}, ⚠️ matches checks of several gates" if w.broad else w.status
+        cells = [code(w.check), status, esc(w.approved_by), w.expires, esc(w.reason)]
         out.append("| " + " | ".join(cells) + " |")
     return [*out, ""]
 
@@ -189,5 +221,5 @@ def _inputs(report: Report) -> list[str]:
         size = f"{i.size:,} B" if i.size is not None else esc(i.error or "")
         rows = f"{i.rows:,}" if i.rows is not None else ""
         sha = f"`{i.sha256[:12]}`" if i.sha256 else ""
-        out.append(f"| {esc(i.name)} | `{esc(i.path)}` | {rows} | {size} | {sha} |")
+        out.append(f"| {esc(i.name)} | {code(i.path)} | {rows} | {size} | {sha} |")
     return [*out, ""]

@@ -80,6 +80,8 @@ def _check_result(check: CheckResult, rid: str, level: str, root: str) -> dict[s
     text = f"{check.id}: observed {observed(check)}, threshold {check.threshold_text}"
     if check.message:
         text += f": {check.message}"
+    if check.location is not None and check.location.origin:
+        text += f" (from {check.location.origin})"
     result: dict[str, Any] = {
         "ruleId": rid,
         "level": level,

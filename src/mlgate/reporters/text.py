@@ -35,17 +35,20 @@ def render(report: Report, options: RenderOptions) -> str:
     )
     title = f"mlgate · {report.policy_name or report.policy}"
     table = Table(title=title, title_justify="left", expand=False, show_lines=False)
+    longest = max((len(c.id) for c in report.checks()), default=10)
     table.add_column("", no_wrap=True)
-    table.add_column("check", overflow="fold", ratio=2)
-    table.add_column("observed", overflow="fold", ratio=2)
-    table.add_column("threshold", overflow="fold", ratio=2)
+    # Check ids stay whole (waivers and searches use them): the check column is as wide as
+    # the longest id (up to 3/5 of the width) and a check's details go on a row below it.
+    table.add_column("check", overflow="fold", width=min(longest + 1, options.width * 3 // 5))
+    table.add_column("observed", overflow="fold")
+    table.add_column("threshold", overflow="fold")
     table.add_column("line", no_wrap=True)
-    table.add_column("details", overflow="fold", ratio=3)
     for gate in report.gates:
         if not gate.checks:
-            table.add_row(
-                *_gate_row(gate.outcome, gate.id, gate.message, _line(report, gate.location))
-            )
+            mark = Text(f"{SYMBOL[gate.outcome]} {gate.outcome.value}", style=STYLE[gate.outcome])
+            table.add_row(mark, Text(f"{gate.id} (gate)"), "", "", _line(report, gate.location))
+            if gate.message:
+                table.add_row("", Text(f"  {gate.message}", style="dim"), "", "", "")
         for check in gate.checks:
             table.add_row(
                 Text(f"{SYMBOL[check.outcome]} {check.outcome.value}", style=STYLE[check.outcome]),
@@ -53,18 +56,53 @@ def render(report: Report, options: RenderOptions) -> str:
                 Text(observed(check)),
                 Text(check.threshold_text),
                 Text(_line(report, check.location)),
-                Text(detail(check)),
             )
+            text = detail(check)
+            if check.location is not None and check.location.origin:
+                text += ("; " if text else "") + f"from {check.location.origin}"
+            if text:
+                table.add_row("", Text(f"  {text}", style="dim"), "", "", "")
     console.print(table)
-    if report.baseline is None and any(
-        c.threshold.get("max_regression") is not None
-        or c.threshold.get("max_relative_regression") is not None
-        for c in report.checks()
+    if (
+        report.baseline is None
+        and not report.baseline_missing
+        and any(
+            c.threshold.get("max_regression") is not None
+            or c.threshold.get("max_relative_regression") is not None
+            for c in report.checks()
+        )
     ):
         console.print(Text("note: no baseline report, regression thresholds were not judged"))
+    if report.baseline_missing:
+        console.print(Text(f"note: {report.baseline_missing}"))
+    _needs_attention(console, report)
     console.print(Text(f"policy: {report.policy}"))
     console.print(_verdict(report))
     return buffer.getvalue()
+
+
+def _needs_attention(console: Console, report: Report) -> None:
+    """A short list of what failed, errored or warned, after the table."""
+    rows: list[tuple[Outcome, str, str, str]] = [
+        (g.outcome, f"{g.id} (gate)", g.message, where(g.location))
+        for g in report.gates
+        if g.outcome is Outcome.ERROR and not g.checks
+    ]
+    checks = [
+        c for c in report.checks() if c.outcome in (Outcome.FAIL, Outcome.ERROR, Outcome.WARN)
+    ]
+    for c in sorted(checks, key=lambda c: -c.outcome.rank):
+        limit = f"{observed(c)} ({c.threshold_text})" if c.threshold_text else observed(c)
+        rows.append(
+            (c.outcome, c.id, limit if c.observed is not None else c.message, where(c.location))
+        )
+    if not rows:
+        return
+    console.print(Text("needs attention:", style="bold"))
+    for outcome, name, text, place in rows:
+        line = Text(f"  {SYMBOL[outcome]} {outcome.value:<5} ", style=STYLE[outcome])
+        line.append(f"{name}  {text}" + (f"  [{place}]" if place else ""))
+        console.print(line, overflow="fold")
 
 
 def _line(report: Report, location: Location | None) -> str:
@@ -73,11 +111,6 @@ def _line(report: Report, location: Location | None) -> str:
     if location.file == report.policy:
         return str(location.line) if location.line else ""
     return where(location)
-
-
-def _gate_row(outcome: Outcome, gate_id: str, message: str, location: str) -> list[Text]:
-    mark = Text(f"{SYMBOL[outcome]} {outcome.value}", style=STYLE[outcome])
-    return [mark, Text(f"{gate_id} (gate)"), Text(""), Text(""), Text(location), Text(message)]
 
 
 def _verdict(report: Report) -> Text:
