@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: example test test-deepchecks lint bench clean
+.PHONY: example example-fail test test-deepchecks lint bench clean
 
 $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 
 example: $(STAMP)
 	$(BIN)/mlgate check examples/credit-scoring/mlgate.yaml
+
+# A failing run (exit 1 is expected): the annotations GitHub would show, then the Markdown
+# of the job summary / pull-request comment, written to examples/credit-scoring/reports/.
+example-fail: $(STAMP)
+	-$(BIN)/mlgate check examples/credit-scoring/failing.yaml -q \
+		-f markdown -o examples/credit-scoring/reports/failing.md -f github
+	@echo "Markdown report: examples/credit-scoring/reports/failing.md"
 
 WORKFLOWS := action.yml .github/workflows/ci.yml examples/github/mlgate.yml
 

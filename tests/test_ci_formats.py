@@ -192,5 +192,6 @@ def test_summary_and_outputs(cli: Run, example: Path, tmp_path: Path) -> None:
         "failed": "5",
         "warned": "3",
         "errored": "0",
+        "waived": "1",
     }
     assert Report.from_json(report.read_bytes()).failed()

@@ -120,7 +120,7 @@ def test_fail_on_warning(cli: Run, example: Path) -> None:
 
 def test_regression_against_a_baseline_report(cli: Run, example: Path) -> None:
     policy = example / "mlgate.yaml"
-    baseline = example / "reports" / "main.json"
+    baseline = example / "baseline" / "main.json"
     assert cli("check", policy, "-f", "json", "-o", baseline).code == 0  # type: ignore[attr-defined]
     # the same predictions, with 8 % of scores replaced by noise: roc_auc drops
     preds = example / "artifacts" / "predictions.csv"

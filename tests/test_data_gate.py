@@ -73,11 +73,12 @@ def test_a_null_and_an_out_of_range_value_fail_the_right_checks(cli: Run, tmp_pa
     assert code == 1
     nulls = checks["expect_column_values_to_not_be_null[income]"]
     assert nulls.outcome.value == "fail"
-    assert nulls.observed == 2.0  # unexpected percent
+    assert nulls.observed == 0.98  # share of values that meet it: the unit of `mostly`
+    assert nulls.message == "10 of 500 null (2 %); mostly >= 0.99"
     age = checks["expect_column_values_to_be_between[age]"]
     assert age.outcome.value == "fail"
     assert age.evidence["partial_unexpected"] == ["140"]
-    assert "1 unexpected of 500 (e.g. 140)" in age.message
+    assert age.message == "1 of 500 unexpected (0.2 %) (e.g. 140)"
     assert age.threshold_text == "min_value=18, max_value=100"
 
 

@@ -6,6 +6,7 @@ pydantic, numpy, pandas and the gate libraries are imported inside the commands.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import traceback
@@ -125,7 +126,8 @@ def check(
     from mlgate.policy import load_policy
 
     targets = _pair_outputs(formats or _infer_formats(outputs), outputs)
-    loaded = load_policy(policy)
+    moment = run_clock()
+    loaded = load_policy(policy, today=moment.date())
     changes, base_label = _policy_changes(loaded, base_ref, base_policy)
     options = RunOptions(
         only=only,
@@ -133,7 +135,8 @@ def check(
         fail_on=fail_on,
         baseline=baseline,
         debug=debug,
-        created_at=_timestamp(),
+        created_at=moment.replace(microsecond=0).isoformat(),
+        today=moment.date(),
         git_commit=_git_commit(loaded.file.parent),
         progress=None if quiet else _progress_hook(),
         policy_changes=changes,
@@ -147,9 +150,14 @@ def check(
         from mlgate.audit import append
 
         try:
-            append(audit_log, report, report.to_json())
+            record = append(audit_log, report, report.to_json())
         except OSError as exc:
             raise UsageError(f"cannot write the audit log {audit_log}: {exc.strerror}") from None
+        click.echo(
+            f"mlgate: audit record {record['seq']} appended to {audit_log}; "
+            f"head {record['hash']} (keep it: mlgate audit verify --expect-head HASH)",
+            err=True,
+        )
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
 
 
@@ -217,7 +225,7 @@ def _load_at_ref(path: Path, ref: str) -> Policy | None:
 
 
 def _display(path: Path) -> str:
-    from mlgate.policy.loader import display_path
+    from mlgate.paths import display_path
 
     return display_path(path)
 
@@ -298,16 +306,18 @@ def _width() -> int:
         return 120
 
 
-def _timestamp() -> str:
-    import datetime as dt
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        if epoch and epoch.isdigit()
-        else dt.datetime.now(dt.timezone.utc)
-    )
-    return moment.replace(microsecond=0).isoformat()
+def run_clock() -> dt.datetime:
+    """The one "now" of a run: ``SOURCE_DATE_EPOCH`` when set (reproducible reports), else
+    the clock. The report's date and waiver expiry both use it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now(dt.timezone.utc)
+    if not epoch.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {epoch!r}")
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise UsageError(f"SOURCE_DATE_EPOCH {epoch[:30]} is out of the range of dates") from None
 
 
 def _git_commit(where: Path) -> str | None:
@@ -417,9 +427,12 @@ def _policy_diff(base: Path | None, head: Path, base_ref: str | None, fmt: str) 
 
 def _read_report(path: Path) -> Report:
     from mlgate.report import Report
+    from mlgate.safe_io import MAX_REPORT_BYTES, read_bounded
 
     try:
-        return Report.from_json(path.read_bytes())
+        return Report.from_json(read_bounded(path, MAX_REPORT_BYTES, allow_pipe=True))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such report file") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     except ValueError as exc:
@@ -434,11 +447,15 @@ def _read_report(path: Path) -> Report:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also show what changed since this baseline report.",
 )
-def comment(report: Path, baseline: Path | None) -> int:
+@click.option(
+    "--dry-run", is_flag=True, help="Print the comment that would be posted; call no API."
+)
+def comment(report: Path, baseline: Path | None, dry_run: bool) -> int:
     """Create or update the sticky mlgate comment on the pull request.
 
     Uses GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (for the PR number) and
-    GITHUB_API_URL. Problems talking to GitHub are warnings: they never change the verdict.
+    GITHUB_API_URL (https, or http on a loopback address; the token is sent to no other
+    host). Problems talking to GitHub are warnings: they never change the verdict.
     """
     from mlgate import github
     from mlgate.diff import diff_reports, report_diff_markdown
@@ -446,20 +463,23 @@ def comment(report: Path, baseline: Path | None) -> int:
 
     head = _read_report(report)
     body = renderer("markdown")(head, RenderOptions(root=_root()))
-    if baseline is not None and baseline.is_file():
+    if baseline is not None and baseline.exists():
         body += "\n" + report_diff_markdown(diff_reports(_read_report(baseline), head))
     env = os.environ
+    key = head.policy or "mlgate"
+    if dry_run:
+        click.echo(github.comment_body(body, key, github.run_url(env)), nl=False)
+        return 0
     number = github.pr_number(env)
     missing = [k for k in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not env.get(k)]
     if number is None or missing:
         why = f"missing {', '.join(missing)}" if missing else "no pull request in GITHUB_EVENT_PATH"
         click.echo(f"mlgate: warning: not commenting ({why})", err=True)
         return 0
-    key = head.policy or "mlgate"
     api = env.get("GITHUB_API_URL", "https://api.github.com")
-    client = github.GitHubClient(api, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
     text = github.comment_body(body, key, github.run_url(env))
     try:
+        client = github.GitHubClient(api, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
         done = client.upsert_comment(number, text, github.MARKER.format(key=key))
     except github.CommentError as exc:
         click.echo(f"mlgate: warning: could not comment on the pull request: {exc}", err=True)
@@ -523,12 +543,22 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
-def audit_verify(log: Path) -> int:
+@click.option(
+    "--expect-head",
+    metavar="SHA256",
+    help="The hash of the last record, kept outside the log (finds removals from the end).",
+)
+@click.option(
+    "--expect-count", type=click.IntRange(min=0), help="The number of records the log must hold."
+)
+def audit_verify(log: Path, expect_head: str | None, expect_count: int | None) -> int:
     """Check that no record of LOG was edited, removed or reordered."""
     from mlgate.audit import verify
 
     try:
-        count, problems = verify(log)
+        count, problems, head = verify(log, expect_head, expect_count)
+    except FileNotFoundError:
+        raise UsageError(f"{log}: no such audit log") from None
     except OSError as exc:
         raise UsageError(f"cannot read {log}: {exc.strerror}") from None
     for problem in problems:
@@ -536,7 +566,7 @@ def audit_verify(log: Path) -> int:
     if problems:
         click.echo(f"mlgate: the audit log is NOT intact ({len(problems)} problem(s))", err=True)
         return int(ExitCode.FAILED)
-    click.echo(f"{log}: {count} records, chain intact")
+    click.echo(f"{log}: {count} records, chain intact, head {head}")
     return 0
 
 

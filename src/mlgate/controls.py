@@ -59,7 +59,7 @@ class Control:
 
 def load_catalog(path: Path) -> list[Control]:
     """Every control of one catalog file; errors are policy errors located in that file."""
-    from mlgate.policy.loader import display_path
+    from mlgate.paths import display_path
 
     source = load_yaml(path, display_path(path))
     try:

@@ -21,8 +21,8 @@ from mlgate.controls import compliance_matrix, expand_required
 from mlgate.diff import PolicyChange
 from mlgate.errors import MlgateError, UsageError, did_you_mean
 from mlgate.inputs import InputStore
+from mlgate.paths import display_path
 from mlgate.policy import GateSpec, Policy
-from mlgate.policy.loader import display_path
 from mlgate.report import (
     CheckResult,
     GateResult,
@@ -33,9 +33,8 @@ from mlgate.report import (
     WaiverRecord,
     worst,
 )
-from mlgate.safe_io import read_bounded
+from mlgate.safe_io import MAX_REPORT_BYTES, read_bounded
 
-MAX_REPORT_BYTES = 256 << 20
 ProgressHook = Callable[[str, str, int, int], None]
 POLICY_CHANGES = "policy-changes"
 

@@ -6,9 +6,12 @@ files or API endpoints GitHub documents; nothing is called unless the user asked
 
 from __future__ import annotations
 
+import http.client
 import json
 import secrets
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.report import Report
+from mlgate.safe_io import read_bounded
 
 COMMENT_LIMIT = 65_536  # GitHub's maximum issue comment body, in characters
 MARKER = "<!-- mlgate-report: {key} -->"
@@ -41,15 +45,35 @@ def write_outputs(path: Path, values: Mapping[str, str]) -> None:
             fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 
 
+STEP_OUTCOMES = ("pass", "warn", "fail", "error", "skipped")
+
+
+def step_outcome(report: Report) -> str:
+    """The run's verdict as one of :data:`STEP_OUTCOMES` (documented in ``action.yml``).
+
+    ``error``: a gate could not run; ``fail``: a check failed (or warned under
+    ``--fail-on warning``); ``warn``: only warnings; ``pass``: everything passed, waived
+    checks included (counted in the ``waived`` output); ``skipped``: no gate ran.
+    """
+    if report.outcome.value == "error":
+        return "error"
+    if report.failed():
+        return "fail"
+    if report.outcome.value in ("warn", "skipped"):
+        return report.outcome.value
+    return "pass"
+
+
 def outputs_for(report: Report, report_path: str) -> dict[str, str]:
     """The action's outputs for a report."""
     counts = report.counts()
     return {
-        "outcome": "fail" if report.failed() else report.outcome.value,
+        "outcome": step_outcome(report),
         "report": report_path,
         "failed": str(counts["fail"]),
         "warned": str(counts["warn"]),
         "errored": str(counts["error"]),
+        "waived": str(counts["waived"]),
     }
 
 
@@ -59,15 +83,18 @@ def pr_number(env: Mapping[str, str]) -> int | None:
     if not path or not Path(path).is_file():
         return None
     try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
+        event = json.loads(read_bounded(Path(path), 64 << 20).decode("utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(event, dict):
+        return None
     for key in ("pull_request", "issue"):
-        number = (event.get(key) or {}).get("number")
+        item = event.get(key)
+        number = item.get("number") if isinstance(item, dict) else None
         if isinstance(number, int):
             return number
     number = event.get("number")
-    return number if isinstance(number, int) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
 def run_url(env: Mapping[str, str]) -> str | None:
@@ -93,51 +120,129 @@ class CommentError(Exception):
     """The comment could not be posted; the gate's verdict is not affected."""
 
 
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+MAX_PAGES = 50
+MAX_BODY = 16 << 20
+
+
+def check_api_url(url: str) -> str:
+    """The API URL when it is https (or http on a loopback address); else CommentError."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK):
+        return url
+    raise CommentError(
+        f"refusing to send the token to {parts.scheme or 'a'}://{parts.hostname or '?'}: "
+        "GITHUB_API_URL must be https (plain http only on a loopback address)"
+    )
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.netloc.lower()
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the API's own scheme and host: the token never leaves it."""
+
+    def __init__(self, origin: tuple[str, str]) -> None:
+        self.origin = origin
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Any:
+        if _origin(newurl) != self.origin:
+            raise CommentError(
+                f"the API redirected to another host ({_origin(newurl)[1]}); not following"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 @dataclass
 class GitHubClient:
-    """The three REST calls a sticky comment needs."""
+    """The three REST calls a sticky comment needs, with every answer bounded.
+
+    The token goes only to the scheme and host of ``api_url``: redirects and ``Link``
+    pages elsewhere are refused. Each request has a total deadline (a slow-drip body
+    times out), bodies are capped at ``MAX_BODY`` bytes and pages at ``MAX_PAGES``.
+    """
 
     api_url: str
     repository: str
     token: str
     timeout: float = 30.0
 
+    def __post_init__(self) -> None:
+        check_api_url(self.api_url)
+        self.origin = _origin(self.api_url)
+        self.opener = urllib.request.build_opener(_SameOriginRedirects(self.origin))
+
     def _request(
         self, method: str, url: str, payload: dict[str, Any] | None = None
     ) -> tuple[Any, str]:
+        if _origin(url) != self.origin:
+            raise CommentError(f"refusing to send the token to another host ({_origin(url)[1]})")
         data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (https API URL)
+        request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (checked)
         request.add_header("Authorization", f"Bearer {self.token}")
         request.add_header("Accept", "application/vnd.github+json")
         request.add_header("X-GitHub-Api-Version", "2022-11-28")
         request.add_header("User-Agent", "mlgate")
         if data is not None:
             request.add_header("Content-Type", "application/json")
+        deadline = time.monotonic() + self.timeout
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return json.loads(response.read() or b"null"), response.headers.get("Link", "")
+            with self.opener.open(request, timeout=min(self.timeout, 10.0)) as response:
+                body = _read_body(response, deadline)
+                link = response.headers.get("Link", "")
         except urllib.error.HTTPError as exc:
             raise CommentError(
                 f"GitHub API {method} {url} answered {exc.code} {exc.reason}"
             ) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
             raise CommentError(f"GitHub API {method} {url} failed: {exc}") from None
+        try:
+            return json.loads(body or b"null"), link
+        except ValueError:
+            raise CommentError(f"GitHub API {method} {url} answered with invalid JSON") from None
 
     def upsert_comment(self, number: int, body: str, marker: str) -> str:
         """Update the comment holding ``marker`` on PR ``number``, or create it."""
         base = f"{self.api_url.rstrip('/')}/repos/{self.repository}"
         url: str | None = f"{base}/issues/{number}/comments?per_page=100"
+        pages = 0
         while url:
+            pages += 1
+            if pages > MAX_PAGES:
+                raise CommentError(f"more than {MAX_PAGES} pages of comments; not searching on")
             comments, link = self._request("GET", url)
-            for comment in comments or []:
-                if marker in (comment.get("body") or ""):
-                    self._request(
-                        "PATCH", f"{base}/issues/comments/{comment['id']}", {"body": body}
-                    )
-                    return "updated"
+            if not isinstance(comments, list):
+                raise CommentError("GitHub API answered a comment list that is not a list")
+            for comment in comments:
+                if not isinstance(comment, dict) or marker not in str(comment.get("body") or ""):
+                    continue
+                cid = comment.get("id")
+                if not isinstance(cid, int) or isinstance(cid, bool):
+                    raise CommentError("GitHub API answered a comment without a numeric id")
+                self._request("PATCH", f"{base}/issues/comments/{cid}", {"body": body})
+                return "updated"
             url = _next_link(link)
         self._request("POST", f"{base}/issues/{number}/comments", {"body": body})
         return "created"
+
+
+def _read_body(response: Any, deadline: float) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise CommentError("the GitHub API did not answer within the deadline")
+        chunk = response.read(65536)
+        if not chunk:
+            return b"".join(parts)
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise CommentError(f"the GitHub API answer is larger than {MAX_BODY:,} bytes")
+        parts.append(chunk)
 
 
 def _next_link(header: str) -> str | None:

@@ -8,12 +8,14 @@ small buffer, so the audit trail costs no extra memory.
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from mlgate.errors import InputError
-from mlgate.policy.loader import Policy, display_path
-from mlgate.policy.model import DATA_FORMATS, InputSpec
+from mlgate.paths import display_path
+from mlgate.policy.loader import Policy
+from mlgate.policy.model import DATA_FORMATS, DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, InputSpec
 from mlgate.report import InputRecord
 
 if TYPE_CHECKING:
@@ -163,20 +165,104 @@ class InputStore:
         )
 
 
-def read_frame(name: str, path: Path, fmt: str, spec: InputSpec) -> pd.DataFrame:
-    """Parse one dataset file; any parse failure becomes an :class:`InputError`."""
+class _Bounded(io.RawIOBase):
+    """A decompressing reader that stops with an :class:`InputError` past ``limit`` bytes."""
+
+    def __init__(self, stream: BinaryIO, limit: int, name: str) -> None:
+        self.stream, self.limit, self.name, self.count = stream, limit, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self.stream.close()
+        super().close()
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.stream.read(len(buffer))
+        self.count += len(data)
+        if self.count > self.limit:
+            raise InputError(
+                f"input `{self.name}`: more than {self.limit:,} bytes once decompressed "
+                "(a decompression bomb?); raise `max_bytes:` on the input if it is genuine"
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _decompressed(path: Path, name: str) -> Any:
+    import bz2
+    import gzip
+    import lzma
+
+    openers: dict[str, Any] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+    suffix = path.suffix.lower()
+    if suffix in openers:
+        return openers[suffix](path, "rb")
+    if suffix == ".zip":
+        import zipfile
+
+        archive = zipfile.ZipFile(path)
+        members = [m for m in archive.namelist() if not m.endswith("/")]
+        if len(members) != 1:
+            raise InputError(f"input `{name}`: a .zip input must hold exactly one file")
+        return archive.open(members[0])
+    if suffix == ".zst":
+        import zstandard  # type: ignore[import-not-found]
+
+        return zstandard.open(path, "rb")
+    return path.open("rb")
+
+
+def _open_text_input(path: Path, limit: int, name: str) -> io.BufferedReader:
+    stream = _decompressed(path, name)
+    return io.BufferedReader(_Bounded(stream, limit, name), buffer_size=1 << 20)
+
+
+def _check_parquet(path: Path, name: str, max_bytes: int, max_rows: int) -> None:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if meta.num_rows > max_rows:
+        raise InputError(f"input `{name}`: {meta.num_rows:,} rows, more than max_rows {max_rows:,}")
+    if size > max_bytes:
+        raise InputError(
+            f"input `{name}`: {size:,} bytes uncompressed, more than max_bytes {max_bytes:,}"
+        )
+
+
+def _read_parquet(path: Path, name: str, max_bytes: int, max_rows: int) -> pd.DataFrame:
     import pandas as pd
 
+    _check_parquet(path, name, max_bytes, max_rows)
+    return pd.read_parquet(path)
+
+
+def read_frame(name: str, path: Path, fmt: str, spec: InputSpec) -> pd.DataFrame:
+    """Parse one dataset file, within its byte and row limits; failures are InputErrors."""
+    import pandas as pd
+
+    max_bytes = spec.max_bytes or DEFAULT_MAX_BYTES
+    max_rows = spec.max_rows or DEFAULT_MAX_ROWS
+
+    def text(reader: Any) -> Any:
+        with _open_text_input(path, max_bytes, name) as stream:
+            return reader(stream)
+
     readers: dict[str, Any] = {
-        "csv": lambda: pd.read_csv(path, sep=spec.sep or ","),
-        "tsv": lambda: pd.read_csv(path, sep=spec.sep or "\t"),
-        "parquet": lambda: pd.read_parquet(path),
+        "csv": lambda: text(lambda f: pd.read_csv(f, sep=spec.sep or ",", nrows=max_rows + 1)),
+        "tsv": lambda: text(lambda f: pd.read_csv(f, sep=spec.sep or "\t", nrows=max_rows + 1)),
+        "parquet": lambda: _read_parquet(path, name, max_bytes, max_rows),
         "feather": lambda: pd.read_feather(path),
-        "jsonl": lambda: pd.read_json(path, lines=True),
-        "json": lambda: pd.read_json(path),
+        "jsonl": lambda: text(lambda f: pd.read_json(f, lines=True, nrows=max_rows + 1)),
+        "json": lambda: text(pd.read_json),
     }
     try:
         frame: pd.DataFrame = readers[fmt]()
+    except InputError:
+        raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         # These messages name positions, not values, so they are safe to show.
         raise InputError(f"input `{name}` ({display_path(path)}): not valid {fmt}: {exc}") from None
@@ -186,4 +272,9 @@ def read_frame(name: str, path: Path, fmt: str, spec: InputSpec) -> pd.DataFrame
             f"input `{name}` ({display_path(path)}): cannot be read as {fmt} ({type(exc).__name__})"
         )
         raise InputError(msg) from None
+    if len(frame) > max_rows:
+        raise InputError(
+            f"input `{name}`: more than max_rows {max_rows:,} rows; raise `max_rows:` on the "
+            "input if that is expected"
+        )
     return frame

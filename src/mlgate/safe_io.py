@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 CHUNK = 1 << 16
+MAX_REPORT_BYTES = 256 << 20  # a report, a baseline or an event file
 
 
 class ReadRefusedError(OSError):

@@ -193,7 +193,7 @@ def _schema_expectations(config: DataConfig) -> list[Planned]:
 
 
 def _suite(config: DataConfig, ctx: RunContext) -> list[Planned]:
-    from mlgate.policy.loader import display_path
+    from mlgate.paths import display_path
 
     if config.suite is None:
         return []
@@ -249,7 +249,14 @@ def _validate(
     suite = context.suites.add(gx.ExpectationSuite(name=ctx.gate_id))
     entries = []
     checks: list[CheckResult | None] = []
+    have = [str(c) for c in frame.columns]
     for name, kwargs, rel in planned:
+        missing = _missing_column(name, kwargs, have)
+        if missing is not None:
+            hint = did_you_mean(missing, have)
+            message = f"input `{config.data}` has no column `{missing}`{hint}"
+            checks.append(_broken(ctx, name, kwargs, rel, message))
+            continue
         gx_kwargs = {k: v for k, v in kwargs.items() if k not in MLGATE_KEYS}
         cls = getattr(gx.expectations, catalog()[name]["class"])
         try:
@@ -277,14 +284,34 @@ def _validate(
     return [c if c is not None else next(done) for c in checks]
 
 
+COLUMN_ARGS = ("column", "column_A", "column_B")
+
+
+MULTI_COLUMN = ("expect_compound_columns", "expect_select_column", "expect_multicolumn")
+
+
+def _missing_column(name: str, kwargs: dict[str, Any], have: list[str]) -> str | None:
+    """The first column an expectation reads that the data does not have.
+
+    (``expect_table_columns_*`` lists are what the table should have: GX judges those.)
+    """
+    named = [kwargs[k] for k in COLUMN_ARGS if isinstance(kwargs.get(k), str)]
+    if name.startswith(MULTI_COLUMN) and isinstance(kwargs.get("column_list"), list):
+        named += [c for c in kwargs["column_list"] if isinstance(c, str)]
+    return next((c for c in named if c not in have), None)
+
+
 def _label(name: str, kwargs: dict[str, Any]) -> str:
     column = kwargs.get("column")
     return f"{name}[{column}]" if column else name
 
 
 def _threshold_text(kwargs: dict[str, Any]) -> str:
-    shown = {k: v for k, v in kwargs.items() if k not in (*MLGATE_KEYS, "column")}
-    text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+    shown = {k: v for k, v in kwargs.items() if k not in (*MLGATE_KEYS, "column", "mostly")}
+    parts = [f"{k}={v!r}" for k, v in shown.items()]
+    if "mostly" in kwargs:
+        parts.append(f"mostly >= {kwargs['mostly']}")
+    text = ", ".join(parts)
     return text if len(text) <= 120 else text[:117] + "..."
 
 
@@ -332,7 +359,7 @@ def _to_check(
     partial = details.get("partial_unexpected_list")
     if partial:
         evidence["partial_unexpected"] = _mask(config, kwargs.get("column"), partial)
-    message = "" if result.success else _failure_text(evidence)
+    message = "" if result.success else _failure_text(name, kwargs, evidence)
     check = ctx.assertion(
         label,
         bool(result.success),
@@ -342,8 +369,15 @@ def _to_check(
         evidence=evidence,
         controls=kwargs.get("controls", []),
     )
-    value = details.get(
-        "unexpected_percent", observed if isinstance(observed, (int, float)) else None
+    # Observed is in the threshold's unit: the share of values that meet the expectation
+    # (what `mostly` bounds); expectations without a per-value count show their observed value.
+    percent = details.get("unexpected_percent")
+    value = (
+        1 - float(percent) / 100
+        if isinstance(percent, (int, float)) and not isinstance(percent, bool)
+        else observed
+        if isinstance(observed, (int, float))
+        else None
     )
     return check.model_copy(
         update={
@@ -355,10 +389,17 @@ def _to_check(
     )
 
 
-def _failure_text(evidence: dict[str, Any]) -> str:
+def _failure_text(name: str, kwargs: dict[str, Any], evidence: dict[str, Any]) -> str:
     if "unexpected_count" in evidence:
-        text = f"{evidence['unexpected_count']} unexpected of {evidence.get('element_count', '?')}"
-        if evidence.get("partial_unexpected"):
+        what = "null" if name == "expect_column_values_to_not_be_null" else "unexpected"
+        count, total = evidence["unexpected_count"], evidence.get("element_count")
+        text = f"{count:,} of {total:,} {what}" if isinstance(total, int) else f"{count:,} {what}"
+        percent = evidence.get("unexpected_percent")
+        if isinstance(percent, (int, float)):
+            text += f" ({percent:.3g} %)"
+        if "mostly" in kwargs:
+            text += f"; mostly >= {kwargs['mostly']}"
+        if evidence.get("partial_unexpected") and what != "null":
             text += f" (e.g. {', '.join(map(str, evidence['partial_unexpected'][:3]))})"
         return text
     if "observed_value" in evidence:

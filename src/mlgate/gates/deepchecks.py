@@ -56,6 +56,7 @@ from __future__ import annotations
 import builtins
 import importlib.util
 import logging
+import warnings
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -155,14 +156,45 @@ class DeepchecksGate(BaseGate):
         train = _dataset(config, ctx.frame(config.train))
         test = _dataset(config, ctx.frame(config.test)) if config.test else None
         model = ctx.model(config.model).estimator if config.model else None
-        result = suite.run(
-            train_dataset=train, test_dataset=test, model=model, with_display=bool(config.save_html)
-        )
-        if config.save_html:
-            target = ctx.resolve(("save_html",), config.save_html)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            result.save_as_html(str(target), as_widget=False)
-        return [c for item in result.results for c in _checks(config, ctx, item)]
+        with warnings.catch_warnings():
+            # deepchecks and its dependencies warn about their own internals (FutureWarning,
+            # DeprecationWarning): nothing a user of the gate can act on, so not on stderr
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            result = suite.run(
+                train_dataset=train,
+                test_dataset=test,
+                model=model,
+                with_display=bool(config.save_html),
+            )
+            html = _save_html(config, ctx, result) if config.save_html else None
+        checks = [c for item in result.results for c in _checks(config, ctx, item)]
+        if html is not None and checks:
+            note = f"deepchecks HTML report: {html}"
+            checks[0] = checks[0].model_copy(update={"notes": (*checks[0].notes, note)})
+        return checks
+
+
+def _save_html(config: DeepchecksConfig, ctx: RunContext, result: Any) -> str:
+    """Write the suite's HTML to exactly ``save_html`` (replacing an earlier run's file).
+
+    deepchecks itself would write ``name (1).html`` next to an existing file; the file is
+    written under a temporary name and moved into place instead.
+    """
+    import os
+    import tempfile
+
+    assert config.save_html is not None
+    target = ctx.resolve(("save_html",), config.save_html)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".mlgate-", suffix=".html", dir=target.parent)
+    os.close(fd)
+    os.unlink(temp)
+    written = result.save_as_html(temp, as_widget=False)
+    os.replace(written if isinstance(written, str) and written else temp, target)
+    from mlgate.paths import display_path
+
+    return display_path(target)
 
 
 def _dataset(config: DeepchecksConfig, frame: Any) -> Any:
@@ -226,14 +258,17 @@ def _checks(config: DeepchecksConfig, ctx: RunContext, item: Any) -> list[CheckR
     for j, condition in enumerate(conditions):
         category = condition.category.value  # PASS / WARN / FAIL / ERROR
         name = check_name if len(conditions) == 1 else f"{check_name}[{j}]"
+        details = str(condition.details or "")
         check = ctx.assertion(
             name,
             category == "PASS",
-            f"{condition.name}: {condition.details}",
+            details or "condition not met",
             rel,
             severity=severity,
-            evidence={"condition": condition.name, "details": condition.details},
+            evidence={"condition": condition.name, "details": details},
         )
+        if category == "PASS" and details:
+            check = check.model_copy(update={"notes": (details,)})
         if category == "WARN":
             check = check.model_copy(update={"outcome": Outcome.WARN})
         elif category == "ERROR":

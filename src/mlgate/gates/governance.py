@@ -278,7 +278,7 @@ def _lineage(
     ctx: RunContext, config: GovernanceConfig, lineage: LineageConfig
 ) -> list[CheckResult]:
     from mlgate.governance import md5_file, read_manifest
-    from mlgate.policy.loader import display_path
+    from mlgate.paths import display_path
 
     rel: NodePath = ("lineage", "manifest")
     sev = config.severity
@@ -401,7 +401,7 @@ def _age_days(path: Path) -> float:
 def _required_file(
     ctx: RunContext, config: GovernanceConfig, required: RequiredFile, rel: NodePath
 ) -> CheckResult:
-    from mlgate.policy.loader import display_path
+    from mlgate.paths import display_path
 
     path = ctx.resolve((*rel, "path"), required.path)
     name = f"file/{required.path}"

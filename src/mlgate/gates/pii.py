@@ -373,8 +373,8 @@ def _notebook_parts(path: Path) -> list[tuple[str, int, str]]:
 def _scan_files(
     ctx: RunContext, rel: NodePath, pattern: str, entities: dict[str, Entity], allowed: Any
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
+    from mlgate.paths import display_path
     from mlgate.pii import scan_strings
-    from mlgate.policy.loader import display_path
 
     base = ctx.resolve(rel, ".")
     files = sorted(p for p in base.glob(pattern) if p.is_file())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from mlgate.errors import NodePath, PluginError, PolicyError, Problem, did_you_mean
 from mlgate.gates.base import Gate, GateConfig
+from mlgate.paths import display_path
 from mlgate.policy.merge import merge
 from mlgate.policy.model import PolicyDoc
 from mlgate.policy.pydantic_errors import problems_from_validation
@@ -66,15 +66,6 @@ class Policy:
             return p
         file = Path(self.loc(path).file)
         return (file.parent / p) if file.parent != Path() else p
-
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when below it, POSIX-style."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path.as_posix()
-    return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
 
 
 def load_policy(

@@ -28,6 +28,14 @@ class InputSpec(_Strict):
     sep: str | None = Field(default=None, min_length=1, max_length=1)
     allow_unsafe_load: bool = False
     trusted_types: list[str] = Field(default_factory=list)
+    # bounds on what reading the input may cost (decompressed bytes, rows): a small
+    # compressed file cannot expand without limit. Defaults: DEFAULT_MAX_BYTES / _ROWS.
+    max_bytes: int | None = Field(default=None, ge=1)
+    max_rows: int | None = Field(default=None, ge=1)
+
+
+DEFAULT_MAX_BYTES = 8 << 30  # 8 GiB of decompressed text or uncompressed Parquet columns
+DEFAULT_MAX_ROWS = 200_000_000
 
 
 class WaiverSpec(_Strict):
