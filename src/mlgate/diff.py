@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlgate.errors import NodePath, format_path
+from mlgate.numbers import number, plain
 from mlgate.policy import Policy
 from mlgate.report import CheckResult, Outcome, Report
 from mlgate.reporters.markdown import code, esc
@@ -115,12 +116,12 @@ def _threshold_changes(
         if a == b:
             return
         if b is None:
-            notes.append((f"`{label}` removed (was {a:g})", True))
+            notes.append((f"`{label}` removed (was {_num(a)})", True))
         elif a is None:
-            notes.append((f"`{label}` added ({b:g})", False))
+            notes.append((f"`{label}` added ({plain(b)})", False))
         else:
             weakens = (b > a) == loose_if_higher
-            notes.append((f"`{label}` {a:g} → {b:g}", weakens))
+            notes.append((f"`{label}` {plain(a)} → {plain(b)}", weakens))
 
     compare("min", old.lower, new.lower, loose_if_higher=False)
     compare("max", old.upper, new.upper, loose_if_higher=True)
@@ -338,7 +339,7 @@ def _waiver_changes(base: Policy, head: Policy) -> list[PolicyChange]:
 
 
 def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.4g}"
+    return number(value)
 
 
 def report_diff_markdown(diff: ReportDiff) -> str:
@@ -368,9 +369,9 @@ def report_diff_markdown(diff: ReportDiff) -> str:
         for d in sorted(diff.changed, key=lambda d: (d.change != "worse", d.id)):
             base = d.base.observed if d.base else None
             head = d.head.observed if d.head else None
-            delta = d.delta or 0.0
+            delta = number(d.delta or 0.0, sign=True)
             lines.append(
-                f"| {code(d.id)} | {_num(base)} | {_num(head)} | {icon[d.change]} ({delta:+.4g}) |"
+                f"| {code(d.id)} | {_num(base)} | {_num(head)} | {icon[d.change]} ({delta}) |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -411,7 +412,8 @@ def report_diff_text(diff: ReportDiff) -> str:
     for d in diff.changed:
         base = d.base.observed if d.base else None
         head = d.head.observed if d.head else None
-        lines.append(f"{d.change:<12} {d.id}: {_num(base)} -> {_num(head)} ({(d.delta or 0):+.4g})")
+        delta = number(d.delta or 0.0, sign=True)
+        lines.append(f"{d.change:<12} {d.id}: {_num(base)} -> {_num(head)} ({delta})")
     for g in diff.added_gates:
         lines.append(f"GATE ADDED   {g}")
     for g in diff.removed_gates:

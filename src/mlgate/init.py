@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.numbers import plain
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -101,7 +103,7 @@ def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None
         if bounds is not None:
             expectations.append(
                 f"      - expect_column_values_to_be_between: {{column: {json.dumps(str(column))}, "
-                f"min_value: {bounds[0]:g}, max_value: {bounds[1]:g}}}"
+                f"min_value: {plain(bounds[0])}, max_value: {plain(bounds[1])}}}"
             )
     lines += ["    expectations:", *expectations] if expectations else []
     lines += [

@@ -176,9 +176,9 @@ def _slack(limit: float) -> float:
 
 
 def _num(x: float) -> str:
-    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:.6g}"
+    from mlgate.numbers import number
+
+    return number(x, 6)
 
 
 def _part_text(part: Part) -> str:

@@ -305,7 +305,9 @@ def _column_codes(config: FairnessConfig, frame: pd.DataFrame, column: str) -> G
         edges = config.bins[column]
         if not pd.api.types.is_numeric_dtype(values):
             raise GateError(f"`bins` for `{column}` need a numeric column")
-        labels = [f"[{a:g}, {b:g})" for a, b in itertools.pairwise(edges)]
+        from mlgate.numbers import plain
+
+        labels = [f"[{plain(a)}, {plain(b)})" for a, b in itertools.pairwise(edges)]
         values = pd.cut(values, edges, right=False, labels=labels)
     from mlgate.pii import masked_labels
 

@@ -184,7 +184,15 @@ def _validate_controls(
     paths = []
     for i, ref in enumerate(doc.control_catalogs):
         base = Path(nearest(marks, ("control_catalogs", i), display).file).parent
-        paths.append(Path(ref) if Path(ref).is_absolute() else base / ref)
+        path = Path(ref) if Path(ref).is_absolute() else base / ref
+        try:
+            read_file(path)
+        except OSError as exc:
+            reason = "file not found" if isinstance(exc, FileNotFoundError) else exc.strerror
+            msg = f"control catalog `{ref}`: {reason}"
+            problems.append(_problem(marks, display, ("control_catalogs", i), msg))
+            continue
+        paths.append(path)
     try:
         known = load_controls(paths)
     except PolicyError as exc:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
+from mlgate.numbers import number as fmt_number
 from mlgate.report import CheckResult, GateResult, Location, Outcome
 
 SYMBOL = {
@@ -18,11 +17,7 @@ SYMBOL = {
 
 def number(value: float | None) -> str:
     """A whole number as an integer (``13,814``); other values with 4 significant digits."""
-    if value is None:
-        return "—"
-    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.3e}"
+    return fmt_number(value)
 
 
 def observed(check: CheckResult) -> str:
