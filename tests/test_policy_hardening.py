@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, Result
 
 Run = Callable[..., Result]
@@ -66,7 +65,9 @@ def test_non_utf8_bytes_name_their_line(cli: Run, tmp_path: Path) -> None:
         ("AUROC: {min: 0.5}", "did you mean `roc_auc`?"),
     ],
 )
-def test_messages_a_user_can_act_on(cli: Run, write: Callable[..., Path], text: str, expected: str) -> None:
+def test_messages_a_user_can_act_on(
+    cli: Run, write: Callable[..., Path], text: str, expected: str
+) -> None:
     policy = write(
         "p.yaml",
         "version: 1\ninputs: {p: {path: p.csv}}\ngates:\n  - type: performance\n    data: p\n"
@@ -233,9 +234,14 @@ def test_null_removes_a_key_from_the_pack(cli: Run, write: Callable[..., Path]) 
     )
     gate = next(g for g in load_policy(head).gates if g.id == "model-quality")
     assert gate.config.metrics["roc_auc"].confidence is None  # type: ignore[attr-defined]
-    assert next(g for g in load_policy(base).gates if g.id == "model-quality").config.metrics[  # type: ignore[attr-defined]
-        "roc_auc"
-    ].confidence == 0.95
+    assert (
+        next(g for g in load_policy(base).gates if g.id == "model-quality")
+        .config.metrics[  # type: ignore[attr-defined]
+            "roc_auc"
+        ]
+        .confidence
+        == 0.95
+    )
     review = cli("diff", "--policy", base, head)
     assert "WEAKENS  model-quality/metrics.roc_auc: `confidence` 0.95 → None" in review.out
 

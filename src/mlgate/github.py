@@ -236,7 +236,7 @@ def _read_body(response: Any, deadline: float) -> bytes:
     while True:
         if time.monotonic() > deadline:
             raise CommentError("the GitHub API did not answer within the deadline")
-        chunk = response.read(65536)
+        chunk = response.read1(65536)
         if not chunk:
             return b"".join(parts)
         size += len(chunk)
