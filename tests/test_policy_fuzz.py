@@ -18,14 +18,55 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE, ROOT
 from mlgate.cli import run
 
-SEEDS = [EXAMPLE / "mlgate.yaml", EXAMPLE / "failing.yaml", *sorted((ROOT / "policies").glob("*.yaml"))]
+SEEDS = [
+    EXAMPLE / "mlgate.yaml",
+    EXAMPLE / "failing.yaml",
+    *sorted((ROOT / "policies").glob("*.yaml")),
+]
 TEXTS = [p.read_bytes() for p in SEEDS]
 TOKENS = [
-    b":", b"- ", b"  ", b"\t", b"{", b"}", b"[", b"]", b"null", b"~", b"*a", b"&a ", b"!!int x",
-    b"!!float ''", b"!!bool maybe", b"!!timestamp x", b"!!python/name:os.system", b"2026-02-30",
-    b"2026-13-01", b"1e999", b"-1", b"\x00", b"\xff\xfe", b"\xc3", b"'", b'"', b"#", b"|", b">",
-    b"? ", b"<<: *a", b"---\n", b"...\n", b"%YAML 1.1\n", b"id: [a, b]", b"type: {x: 1}",
-    b"extends: [builtin:nope]", b"gates: 1", b"inputs: []", b"version: 2", b"\r", b"\xef\xbb\xbf",
+    b":",
+    b"- ",
+    b"  ",
+    b"\t",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"null",
+    b"~",
+    b"*a",
+    b"&a ",
+    b"!!int x",
+    b"!!float ''",
+    b"!!bool maybe",
+    b"!!timestamp x",
+    b"!!python/name:os.system",
+    b"2026-02-30",
+    b"2026-13-01",
+    b"1e999",
+    b"-1",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xc3",
+    b"'",
+    b'"',
+    b"#",
+    b"|",
+    b">",
+    b"? ",
+    b"<<: *a",
+    b"---\n",
+    b"...\n",
+    b"%YAML 1.1\n",
+    b"id: [a, b]",
+    b"type: {x: 1}",
+    b"extends: [builtin:nope]",
+    b"gates: 1",
+    b"inputs: []",
+    b"version: 2",
+    b"\r",
+    b"\xef\xbb\xbf",
 ]
 LOCATED = re.compile(r"^\S.*?:\d+: ")
 

@@ -74,7 +74,7 @@ def test_injected_integrity_problems_fail_the_right_checks(tmp_path: Path) -> No
     assert "integrity/FeatureLabelCorrelation" in failing  # the leaking feature
     assert checks["integrity/DataDuplicates"]["outcome"] == "warn"  # deepchecks marks it WARN
     assert "integrity/MixedDataTypes" in checks
-    assert checks["integrity/DataDuplicates"]["message"].startswith("Duplicate data ratio")  # type: ignore[union-attr]
+    assert checks["integrity/DataDuplicates"]["message"] == "Found 16.67% duplicate data"
 
 
 def test_checks_with_conditions_from_yaml(tmp_path: Path) -> None:
@@ -111,3 +111,38 @@ def test_unknown_checks_and_conditions_are_gate_errors(tmp_path: Path, body: str
     code, checks = check(policy)
     assert code == 1
     assert checks["dc"]["outcome"] == "error"
+
+
+def test_save_html_replaces_the_file_and_the_report_says_where(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE / "data" / "train.csv", tmp_path / "train.csv")
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\ninputs: {train: {path: train.csv}}\ngates:\n  - id: dc\n    type: deepchecks\n"
+        "    train: train\n    label: defaulted\n    save_html: out/dc.html\n    checks:\n"
+        "      - name: MixedNulls\n        conditions:\n"
+        "          - add_condition_different_nulls_less_equal_to: {max_allowed_null_types: 1}\n"
+    )
+    for _ in range(2):
+        done = subprocess.run(
+            [MLGATE, "check", str(policy), "-f", "json", "-q"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["dc.html"]
+    report = json.loads(done.stdout)
+    notes = [n for g in report["gates"] for c in g["checks"] for n in c["notes"]]
+    assert "deepchecks HTML report: out/dc.html" in notes
+    assert "FutureWarning" not in done.stderr
+    assert "DeprecationWarning" not in done.stderr
+
+
+def test_rows_show_the_details_not_the_condition_twice(tmp_path: Path) -> None:
+    code, checks = check(broken(tmp_path))
+    correlation = checks["integrity/FeatureLabelCorrelation"]
+    condition = str(correlation["threshold_text"])
+    message = str(correlation["message"])
+    assert condition not in message  # the condition is the threshold column already
+    assert "leak" in message  # which feature, from deepchecks' details

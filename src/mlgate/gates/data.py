@@ -4,9 +4,12 @@ What it checks
     Any core GX 1.x expectation, written inline with GX's own snake_case names and keyword
     arguments (so GX documentation applies unchanged), read from an existing GX suite file
     (the 1.x JSON format, or the 0.x format with ``expectation_type``), or compiled from a
-    ``schema:`` shortcut. Each expectation is one check: its unexpected percent or observed
-    value, its arguments as the threshold, ``severity`` (default error) and ``controls`` per
-    expectation or per gate.
+    ``schema:`` shortcut. Each expectation is one check: its observed value is the share of
+    values that meet it (the unit of ``mostly``; the message gives counts, e.g. ``592 of
+    12,137 null (4.88 %); mostly >= 0.99``) or, for table-level expectations, GX's observed
+    value; its arguments are the threshold; ``severity`` (default error) and ``controls`` per
+    expectation or per gate. An expectation on a column the data does not have is ``error``
+    naming the column, with a did-you-mean.
 
 Why it matters
     Training and evaluation data that silently changed shape, lost values or left their

@@ -37,6 +37,12 @@ Policy example::
           conditions:
             - add_condition_drift_score_less_than: {max_allowed_categorical_score: 0.2}
 
+HTML
+    ``save_html`` writes deepchecks' own HTML report to exactly that path (relative to the
+    policy; an earlier run's file is replaced, not kept beside a ``name (1).html``), and the
+    report notes where it went. Each check row shows deepchecks' details (which feature,
+    which pair, what share); deepchecks' own FutureWarnings are not passed on to stderr.
+
 Installation and licence
     ``pip install 'mlgate[deepchecks]'``. deepchecks 0.19.1 needs numpy < 2 and
     scikit-learn < 1.8, so install it in its own virtual environment; mlgate's core keeps

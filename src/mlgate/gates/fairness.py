@@ -47,9 +47,12 @@ Metrics
 Groups and evidence
     Each sensitive feature is judged on its own (check ``<metric>[sex]``); with
     ``intersections: true`` also their cross product (``<metric>[sex&age]``). A missing
-    sensitive value is its own group (``<missing>``; values outside ``bins`` too). Groups
-    smaller than ``min_group_size`` (default 30) are listed with their size and left out of
-    the verdict; with fewer than two groups left the check is inconclusive. The report
+    sensitive value is its own group (``<missing>``; values outside ``bins`` too). A group is
+    judged on a metric only when the metric's own denominator reaches ``min_group_size``
+    (default 30): positives for TPR/FNR, negatives for FPR/TNR, predicted positives for
+    precision, rows for selection rate and accuracy. Smaller groups are listed with that
+    count and left out of the verdict; with fewer than two groups left the check is
+    inconclusive. Group names that hold personal data are masked like PII findings. The report
     carries the per-group table (size, value, selection rate) and names the disadvantaged
     group. A ratio whose groups are all at 0 is 1 (equal); fairlearn returns NaN there.
 

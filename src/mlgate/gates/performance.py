@@ -42,8 +42,11 @@ Metrics
     column per class in sorted class order.
 
 Evidence
-    Fewer rows than ``min_samples`` (default 30) makes a check inconclusive; slices smaller
-    than it are reported and left out of the worst-slice verdict. With ``confidence`` the
+    Fewer rows than ``min_samples`` (default 30) makes a check inconclusive. A slice is judged
+    only when the metric's own denominator reaches ``min_samples`` (positives for recall and
+    f1, predicted positives for precision, rows of the smaller class for roc_auc, pr_auc and
+    balanced accuracy, rows otherwise); smaller slices are reported with that count and left
+    out of the worst-slice verdict. Slice values that hold personal data are masked. With ``confidence`` the
     interval comes from ``bootstrap.n_boot`` (default 1000) seeded resamples.
 
 References
