@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE, ROOT
 from mlgate.cli import run
 
 SEEDS = [

@@ -140,7 +140,7 @@ def test_save_html_replaces_the_file_and_the_report_says_where(tmp_path: Path) -
 
 
 def test_rows_show_the_details_not_the_condition_twice(tmp_path: Path) -> None:
-    code, checks = check(broken(tmp_path))
+    _, checks = check(broken(tmp_path))
     correlation = checks["integrity/FeatureLabelCorrelation"]
     condition = str(correlation["threshold_text"])
     message = str(correlation["message"])

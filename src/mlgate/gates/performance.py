@@ -46,8 +46,9 @@ Evidence
     only when the metric's own denominator reaches ``min_samples`` (positives for recall and
     f1, predicted positives for precision, rows of the smaller class for roc_auc, pr_auc and
     balanced accuracy, rows otherwise); smaller slices are reported with that count and left
-    out of the worst-slice verdict. Slice values that hold personal data are masked. With ``confidence`` the
-    interval comes from ``bootstrap.n_boot`` (default 1000) seeded resamples.
+    out of the worst-slice verdict. Slice values that hold personal data are masked. With
+    ``confidence`` the interval comes from ``bootstrap.n_boot`` (default 1000) seeded
+    resamples.
 
 References
     scikit-learn metrics (the values match it); Efron & Tibshirani, *An Introduction to the
