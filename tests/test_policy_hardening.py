@@ -249,3 +249,19 @@ def test_null_removes_a_key_from_the_pack(cli: Run, write: Callable[..., Path]) 
 def test_the_packs_folder_is_in_the_wheel_not_the_checkout(wheel_site: Path) -> None:
     assert (wheel_site / "mlgate" / "policies" / "level3-baseline.yaml").is_file()
     assert ROOT not in wheel_site.parents
+
+
+def test_a_problem_stays_on_one_line_when_a_value_has_newlines(
+    cli: Run, write: Callable[..., Path]
+) -> None:
+    # found by the fuzz test: a multi-line scalar used as an input name
+    policy = write(
+        "p.yaml",
+        "version: 1\ngates:\n  - type: governance\n    model_card: |\n      two\n      lines\n",
+    )
+    result = cli("validate", policy)
+    assert result.code == 2
+    problems = result.err.splitlines()[:-1]
+    assert problems
+    assert all(re.match(r"^\S+p\.yaml:\d+: ", line) for line in problems), problems
+    assert "two\\nlines" in result.err

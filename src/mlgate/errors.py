@@ -44,9 +44,11 @@ class Problem:
     message: str
 
     def render(self) -> str:
+        """``file:line: key.path: message`` on one line (newlines in values are escaped)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = format_path(self.path)
-        return f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+        text = f"{where}: {key}: {self.message}" if key else f"{where}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class PolicyError(MlgateError):
