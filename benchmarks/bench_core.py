@@ -300,7 +300,7 @@ def bench_whole_policy(rows: int, repeat: int, tmp: Path) -> dict[str, Any]:
         [
             sys.executable,
             "-c",
-            "import pandas, pyarrow.parquet, sklearn.metrics, mlgate.engine, mlgate.metrics",
+            "import pandas, pyarrow.parquet, sklearn.metrics, mlgate.engine, mlgate.stats.metrics",
         ],
         repeat,
     )

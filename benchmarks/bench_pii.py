@@ -66,7 +66,7 @@ def score(truth: list[Counter[str]], found: list[Counter[str]]) -> dict[str, flo
 
 
 def mlgate_found(texts: list[str]) -> dict[str, list[Counter[str]]]:
-    from mlgate.pii import builtin_entities
+    from mlgate.gates.pii.detect import builtin_entities
 
     entities = builtin_entities(REGIONS, False)
     out: dict[str, list[Counter[str]]] = {e: [] for e in ENTITIES}

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import Result
 
-from mlgate.audit import append, verify
 from mlgate.report import Report
+from mlgate.review.audit import append, verify
 
 Run = Callable[..., Result]
 
@@ -112,7 +112,7 @@ def test_check_prints_the_head_and_refuses_a_broken_log(cli: Run, example: Path)
 def test_concurrent_writers_never_share_a_sequence_number(tmp_path: Path) -> None:
     log = tmp_path / "audit.jsonl"
     script = (
-        "import sys\nfrom pathlib import Path\nfrom mlgate.audit import append\n"
+        "import sys\nfrom pathlib import Path\nfrom mlgate.review.audit import append\n"
         "from mlgate.report import Report\n"
         "for i in range(25):\n"
         "    r = Report(policy=sys.argv[2] + str(i))\n"

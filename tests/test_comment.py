@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from mlgate.github import COMMENT_LIMIT
+from mlgate.review.github import COMMENT_LIMIT
 
 Run = Callable[..., object]
 
@@ -174,7 +174,7 @@ def test_not_a_pull_request_is_a_warning(
 def test_long_reports_are_truncated_with_a_link(
     cli: Run, example: Path, github: FakeGitHub
 ) -> None:
-    from mlgate.github import comment_body
+    from mlgate.review.github import comment_body
 
     body = comment_body(
         "x" * (COMMENT_LIMIT * 2),

@@ -168,7 +168,7 @@ def test_an_event_file_that_is_a_list_is_a_warning(
 def test_a_slow_drip_answer_times_out(
     cli: Run, report: Path, servers: tuple[Server, Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mlgate.github as gh
+    import mlgate.review.github as gh
 
     api, _ = servers
 
@@ -209,7 +209,7 @@ def test_endless_next_links_stop(cli: Run, report: Path, servers: tuple[Server, 
 def test_a_huge_answer_is_not_read_whole(
     cli: Run, report: Path, servers: tuple[Server, Server], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mlgate.github as gh
+    import mlgate.review.github as gh
 
     monkeypatch.setattr(gh, "MAX_BODY", 1 << 20)
     api, _ = servers

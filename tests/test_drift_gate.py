@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
-from mlgate.drift import FINE_BINS, categorical_drift, numeric_drift
+from mlgate.gates.drift.stats import FINE_BINS, categorical_drift, numeric_drift
 from mlgate.report import Report
 
 Run = Callable[..., object]

@@ -12,8 +12,8 @@ import pytest
 from mlgate.engine import RunOptions, run_policy
 from mlgate.errors import PluginError
 from mlgate.gates.base import BaseGate, GateConfig
+from mlgate.gates.registry import _validate
 from mlgate.policy import load_policy
-from mlgate.registry import _validate
 from mlgate.report import Report
 
 Run = Callable[..., object]
@@ -80,7 +80,7 @@ def test_waivers_apply_until_they_expire(example: Path) -> None:
 def test_a_gate_that_raises_does_not_stop_the_others(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlgate.registry import load_gate
+    from mlgate.gates.registry import load_gate
 
     gate_class = type(load_gate("performance"))
     original = gate_class.run

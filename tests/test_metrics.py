@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from mlgate.metrics import Data, bootstrap, compute, interval
+from mlgate.stats.metrics import Data, bootstrap, compute, interval
 
 RNG = np.random.default_rng(7)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from mlgate.pii import (
+from mlgate.gates.pii.detect import (
     builtin_entities,
     card_issuer,
     column_signal,

@@ -248,7 +248,7 @@ def test_the_step_outcome_is_always_a_documented_value(
     import yaml
     from conftest import ROOT
 
-    from mlgate.github import STEP_OUTCOMES
+    from mlgate.review.github import STEP_OUTCOMES
 
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     described = action["outputs"]["outcome"]["description"]

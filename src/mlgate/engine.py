@@ -17,12 +17,11 @@ from typing import Any
 from mlgate import waivers
 from mlgate._version import __version__
 from mlgate.context import RunContext
-from mlgate.controls import compliance_matrix, expand_required
-from mlgate.diff import PolicyChange
 from mlgate.errors import MlgateError, UsageError, did_you_mean
 from mlgate.inputs import InputStore
 from mlgate.paths import display_path
 from mlgate.policy import GateSpec, Policy
+from mlgate.policy.controls import compliance_matrix, expand_required
 from mlgate.report import (
     CheckResult,
     GateResult,
@@ -33,6 +32,7 @@ from mlgate.report import (
     WaiverRecord,
     worst,
 )
+from mlgate.review.diff import PolicyChange
 from mlgate.safe_io import MAX_REPORT_BYTES, read_bounded
 
 ProgressHook = Callable[[str, str, int, int], None]

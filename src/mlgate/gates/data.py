@@ -411,7 +411,7 @@ def _failure_text(name: str, kwargs: dict[str, Any], evidence: dict[str, Any]) -
 
 
 def _mask(config: DataConfig, column: str | None, values: list[Any]) -> list[str]:
-    from mlgate.pii import builtin_entities, column_signal, mask_all
+    from mlgate.gates.pii.detect import builtin_entities, column_signal, mask_all
 
     entities = builtin_entities(["US", "GB", "DE", "FR", "ES"], False)
     sensitive = column is not None and (

@@ -81,7 +81,7 @@ from pydantic import Field
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
-from mlgate.gates.predictions import PredictionConfig, prepare, source_problems
+from mlgate.gates.common.predictions import PredictionConfig, prepare, source_problems
 from mlgate.report import CheckResult
 from mlgate.thresholds import Direction, Threshold, range_problems
 
@@ -90,7 +90,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.context import RunContext
-    from mlgate.metrics import Data
+    from mlgate.stats.metrics import Data
 
 MISSING = "<missing>"
 COUNT_BASES = {
@@ -189,7 +189,7 @@ def example_names(task: str) -> list[str]:
 
 
 def _build(name: str, bases: tuple[str, ...], how: str, task: str) -> FairMetric | str:
-    from mlgate.metric_catalog import METRICS
+    from mlgate.stats.catalog import METRICS
 
     allowed = (*COUNT_BASES, *SCORE_BASES) if task == "binary" else REGRESSION_BASES
     for base in bases:
@@ -312,7 +312,7 @@ def _column_codes(config: FairnessConfig, frame: pd.DataFrame, column: str) -> G
 
         labels = [f"[{plain(a)}, {plain(b)})" for a, b in itertools.pairwise(edges)]
         values = pd.cut(values, edges, right=False, labels=labels)
-    from mlgate.pii import masked_labels
+    from mlgate.gates.pii.detect import masked_labels
 
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     names = masked_labels([str(u) for u in uniques])
@@ -420,7 +420,7 @@ class _Judge:
 
     def _fallback(self, values: dict[str, np.ndarray], sizes: np.ndarray) -> float:
         """With too few eligible groups, still report the value over all groups."""
-        from mlgate.group_metrics import aggregate
+        from mlgate.stats.groups import aggregate
 
         present = sizes > 0
         how = self.metric.how
@@ -430,7 +430,7 @@ class _Judge:
         return float(result.value[0])
 
     def _denominator_kind(self, base: str) -> str:
-        from mlgate.group_metrics import DENOMINATORS
+        from mlgate.stats.groups import DENOMINATORS
 
         return DENOMINATORS.get(self._base(base), "rows") if self.metric.count_based else "rows"
 
@@ -438,7 +438,7 @@ class _Judge:
         """Per base, the count each group's value divides by (rows for non-count metrics)."""
         if not self.metric.count_based:
             return dict.fromkeys(self.metric.bases, sizes)
-        from mlgate.group_metrics import denominator
+        from mlgate.stats.groups import denominator
 
         cells = self._cells
         return {b: denominator(self._base(b), cells) for b in self.metric.bases}
@@ -452,7 +452,7 @@ class _Judge:
 
     @property
     def _cells(self) -> np.ndarray:
-        from mlgate.group_metrics import count_cells
+        from mlgate.stats.groups import count_cells
 
         assert self.data.p is not None
         return count_cells(
@@ -479,8 +479,8 @@ class _Judge:
     def _count_path(
         self, eligible: dict[str, np.ndarray], threshold: Threshold
     ) -> tuple[dict[str, np.ndarray], Any, tuple[float, float] | None]:
-        from mlgate.group_metrics import aggregate, rate, resample_cells
-        from mlgate.metrics import interval
+        from mlgate.stats.groups import aggregate, rate, resample_cells
+        from mlgate.stats.metrics import interval
 
         cells = self._cells[None]  # leading axis: one "replicate", the data itself
         values = {b: rate(self._base(b), cells) for b in self.metric.bases}
@@ -507,7 +507,7 @@ class _Judge:
         """
         import numpy as np
 
-        from mlgate.group_metrics import Aggregate
+        from mlgate.stats.groups import Aggregate
 
         items = list(aggs.values())
         if len(items) == 1:
@@ -527,7 +527,7 @@ class _Judge:
     ) -> tuple[dict[str, np.ndarray], Any, tuple[float, float] | None]:
         import numpy as np
 
-        from mlgate.group_metrics import aggregate
+        from mlgate.stats.groups import aggregate
 
         base = self.metric.bases[0]
         everything = _metric_frame(self, base, None, None)
@@ -545,7 +545,7 @@ class _Judge:
         base = self.deciding_base
         direction = COUNT_BASES.get(base)
         if direction is None:
-            from mlgate.metric_catalog import METRICS
+            from mlgate.stats.catalog import METRICS
 
             direction = METRICS[base].direction
         low_is_bad = direction is Direction.HIGHER
@@ -564,7 +564,7 @@ class _Judge:
         point: Any,
         counts: dict[str, np.ndarray],
     ) -> dict[str, Any]:
-        from mlgate.group_metrics import rate
+        from mlgate.stats.groups import rate
 
         selection = (
             rate(self._base("selection_rate"), self._cells)

@@ -65,7 +65,7 @@ from pydantic import Field
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
-from mlgate.gates.predictions import PredictionConfig, prepare, source_problems
+from mlgate.gates.common.predictions import PredictionConfig, prepare, source_problems
 from mlgate.report import CheckResult
 from mlgate.thresholds import Threshold, range_problems
 
@@ -74,8 +74,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.context import RunContext
-    from mlgate.metric_catalog import MetricDef
-    from mlgate.metrics import Data
+    from mlgate.stats.catalog import MetricDef
+    from mlgate.stats.metrics import Data
 
 MISSING_GROUP = "<missing>"
 
@@ -99,7 +99,7 @@ class PerformanceGate(BaseGate):
 
     def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
         """Metric names, ranges, and where predictions come from."""
-        from mlgate.metric_catalog import ALIASES, METRICS
+        from mlgate.stats.catalog import ALIASES, METRICS
 
         assert isinstance(config, PerformanceConfig)
         problems = source_problems(config, scores_only=_all_score_metrics(config))
@@ -119,7 +119,7 @@ class PerformanceGate(BaseGate):
 
     def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
         """Compute every configured metric overall and per slice, and judge it."""
-        from mlgate.metric_catalog import metric_def
+        from mlgate.stats.catalog import metric_def
 
         assert isinstance(config, PerformanceConfig)
         frame = ctx.frame(config.data)
@@ -140,7 +140,7 @@ class PerformanceGate(BaseGate):
 
 
 def _all_score_metrics(config: PerformanceConfig) -> bool:
-    from mlgate.metric_catalog import metric_def
+    from mlgate.stats.catalog import metric_def
 
     defs = [metric_def(m) for m in config.metrics]
     return all(d is not None and d.needs_score for d in defs)
@@ -158,7 +158,7 @@ def _rng(config: PerformanceConfig, name: str) -> np.random.Generator:
 def _estimate(
     name: str, data: Data, threshold: Threshold, config: PerformanceConfig, key: str
 ) -> tuple[float, tuple[float, float] | None, list[str]]:
-    from mlgate.metrics import bootstrap, compute, interval
+    from mlgate.stats.metrics import bootstrap, compute, interval
 
     value = compute(name, data)
     if threshold.confidence is None:
@@ -218,11 +218,11 @@ def _slice_check(
     import numpy as np
     import pandas as pd
 
-    from mlgate.metrics import compute, denominator_count
+    from mlgate.stats.metrics import compute, denominator_count
     from mlgate.thresholds import Direction
 
     codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=True)
-    from mlgate.pii import masked_labels
+    from mlgate.gates.pii.detect import masked_labels
 
     labels = masked_labels([str(u) for u in uniques])
     if (codes < 0).any():

@@ -12,15 +12,15 @@ from pydantic import BaseModel, ValidationError
 
 from mlgate.errors import NodePath, PluginError, PolicyError, Problem, did_you_mean
 from mlgate.gates.base import Gate, GateConfig
+from mlgate.gates.registry import available, load_gate
 from mlgate.paths import display_path
 from mlgate.policy.merge import merge
 from mlgate.policy.model import PolicyDoc
 from mlgate.policy.pydantic_errors import problems_from_validation
 from mlgate.policy.source import Loc, Marks, Reader, Source, load_yaml, nearest, read_file
-from mlgate.registry import available, load_gate
 
 if TYPE_CHECKING:
-    from mlgate.controls import Control
+    from mlgate.policy.controls import Control
 
 MAX_EXTENDS_DEPTH = 10
 MAX_POLICY_DOCUMENTS = 50
@@ -179,7 +179,7 @@ def _validate_waivers(
 def _validate_controls(
     doc: PolicyDoc, gates: list[GateSpec], marks: Marks, display: str, problems: list[Problem]
 ) -> dict[str, Control]:
-    from mlgate.controls import load_controls, unknown_control_problem
+    from mlgate.policy.controls import load_controls, unknown_control_problem
 
     paths = []
     for i, ref in enumerate(doc.control_catalogs):

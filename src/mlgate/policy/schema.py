@@ -7,8 +7,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from mlgate.gates.registry import available, load_gate
 from mlgate.policy.model import PolicyDoc
-from mlgate.registry import available, load_gate
 
 
 def policy_schema() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mlgate.metric_catalog import ALIASES, METRICS
+from mlgate.stats.catalog import ALIASES, METRICS
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]

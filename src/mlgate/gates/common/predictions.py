@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.context import RunContext
-    from mlgate.metrics import Data
+    from mlgate.stats.metrics import Data
 
 
 class BootstrapConfig(BaseModel):
@@ -76,7 +76,7 @@ def prepare(
     extra_columns: list[str],
 ) -> Data:
     """Labels, predictions and scores of ``config`` encoded for the metric functions."""
-    from mlgate.metrics import Data
+    from mlgate.stats.metrics import Data
 
     columns = [config.label, *extra_columns]
     if config.model is None:
@@ -171,7 +171,7 @@ def _binary(
 ) -> Data:
     import numpy as np
 
-    from mlgate.metrics import Data
+    from mlgate.stats.metrics import Data
 
     labels = _distinct(y_raw)
     if len(labels) > 2:
@@ -224,7 +224,7 @@ def _multiclass(
 ) -> Data:
     import numpy as np
 
-    from mlgate.metrics import Data
+    from mlgate.stats.metrics import Data
 
     seen = set(_distinct(y_raw)) | (set(_distinct(p_raw)) if p_raw is not None else set())
     if classes is None:

@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.context import RunContext
-    from mlgate.pii import Entity, Findings
+    from mlgate.gates.pii.detect import Entity, Findings
 
 DEFAULT_ENTITIES = ["email", "phone", "credit_card", "us_ssn", "iban", "ip_address"]
 NLP_ENTITIES = {"person": "PERSON", "location": "LOCATION"}
@@ -234,7 +234,7 @@ def _presidio_scan(
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from mlgate.pii import Findings, mask_all
+    from mlgate.gates.pii.detect import Findings, mask_all
 
     settings = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
     provider = NlpEngineProvider(nlp_configuration=settings)
@@ -258,7 +258,7 @@ def _presidio_scan(
 
 
 def _entities(config: PiiConfig) -> dict[str, Entity]:
-    from mlgate.pii import builtin_entities, custom_entity
+    from mlgate.gates.pii.detect import builtin_entities, custom_entity
 
     builtin = builtin_entities(config.phone_regions, config.ignore_private_ips)
     custom = {c.name: custom_entity(c.name, c.pattern, c.validator) for c in config.custom_entities}
@@ -277,7 +277,7 @@ def _allow(config: PiiConfig) -> Any:
 
 
 def _column_signals(config: PiiConfig, frame: pd.DataFrame) -> list[dict[str, str]]:
-    from mlgate.pii import column_signal
+    from mlgate.gates.pii.detect import column_signal
 
     skip = set(config.allow.columns)
     out = []
@@ -318,7 +318,7 @@ def _scan_frame(
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
     import numpy as np
 
-    from mlgate.pii import scan_strings
+    from mlgate.gates.pii.detect import scan_strings
 
     if config.sample is not None and config.sample.rows < len(frame):
         frame = frame.sample(n=config.sample.rows, random_state=config.sample.seed).sort_index()
@@ -373,8 +373,8 @@ def _notebook_parts(path: Path) -> list[tuple[str, int, str]]:
 def _scan_files(
     ctx: RunContext, rel: NodePath, pattern: str, entities: dict[str, Entity], allowed: Any
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
+    from mlgate.gates.pii.detect import scan_strings
     from mlgate.paths import display_path
-    from mlgate.pii import scan_strings
 
     base = ctx.resolve(rel, ".")
     files = sorted(p for p in base.glob(pattern) if p.is_file())

@@ -1,5 +1,5 @@
 """The catalogue of metrics: names, tasks, direction, range. No numpy here, so that
-validating a policy stays fast; the computations live in :mod:`mlgate.metrics`."""
+validating a policy stays fast; the computations live in :mod:`mlgate.stats.metrics`."""
 
 from __future__ import annotations
 

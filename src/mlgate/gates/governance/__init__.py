@@ -209,7 +209,7 @@ def _document(
     front_keys: list[str],
     rel: NodePath,
 ) -> tuple[dict[str, Any], list[CheckResult]]:
-    from mlgate.governance import (
+    from mlgate.gates.governance.documents import (
         content_problem,
         find_section,
         parse_front_matter,
@@ -277,7 +277,7 @@ def _data_inputs(ctx: RunContext, names: list[str] | None) -> list[str]:
 def _lineage(
     ctx: RunContext, config: GovernanceConfig, lineage: LineageConfig
 ) -> list[CheckResult]:
-    from mlgate.governance import md5_file, read_manifest
+    from mlgate.gates.governance.documents import md5_file, read_manifest
     from mlgate.paths import display_path
 
     rel: NodePath = ("lineage", "manifest")

@@ -22,10 +22,10 @@ from mlgate.reporters import FORMATS
 from mlgate.textsafe import clean
 
 if TYPE_CHECKING:
-    from mlgate.diff import PolicyChange
     from mlgate.engine import ProgressHook
     from mlgate.policy import Policy
     from mlgate.report import Provenance, Report
+    from mlgate.review.diff import PolicyChange
 
 BUG_HINT = "this is a bug in mlgate; please report it with the traceback above"
 
@@ -147,7 +147,7 @@ def check(
     _write_reports(report, targets, color)
     _write_github(report, summary, github_output, targets)
     if audit_log is not None:
-        from mlgate.audit import append
+        from mlgate.review.audit import append
 
         try:
             record = append(audit_log, report, report.to_json())
@@ -180,8 +180,8 @@ def _provenance() -> Provenance:
     import platform
     from importlib.metadata import PackageNotFoundError, version
 
-    from mlgate.github import run_url
     from mlgate.report import Provenance
+    from mlgate.review.github import run_url
 
     libraries = {}
     for name in LIBRARIES:
@@ -197,8 +197,8 @@ def _provenance() -> Provenance:
 def _policy_changes(
     head: Policy, base_ref: str | None, base_policy: Path | None
 ) -> tuple[list[PolicyChange] | None, str]:
-    from mlgate.diff import diff_policies
     from mlgate.policy import load_policy
+    from mlgate.review.diff import diff_policies
 
     if base_ref and base_policy:
         raise UsageError("give --base-ref or --base-policy, not both")
@@ -236,8 +236,8 @@ def _write_github(
     github_output: Path | None,
     targets: list[tuple[str, Path | None]],
 ) -> None:
-    from mlgate.github import outputs_for, write_outputs
     from mlgate.reporters import RenderOptions, renderer
+    from mlgate.review.github import outputs_for, write_outputs
 
     try:
         if summary is not None:
@@ -251,7 +251,7 @@ def _write_github(
 
 
 def _root() -> str:
-    from mlgate.github import workspace_root
+    from mlgate.review.github import workspace_root
 
     return workspace_root(os.environ, Path.cwd())
 
@@ -383,7 +383,7 @@ def diff(paths: tuple[Path, ...], policies: bool, base_ref: str | None, fmt: str
     if len(paths) != expected:
         raise UsageError("usage: mlgate diff BASE HEAD | --policy BASE HEAD | --base-ref REF HEAD")
     base, head = (None, paths[0]) if base_ref else (paths[0], paths[1])
-    from mlgate import diff as d
+    from mlgate.review import diff as d
 
     if policies or base_ref:
         click.echo(_policy_diff(base, head, base_ref, fmt), nl=False)
@@ -404,8 +404,8 @@ def diff(paths: tuple[Path, ...], policies: bool, base_ref: str | None, fmt: str
 def _policy_diff(base: Path | None, head: Path, base_ref: str | None, fmt: str) -> str:
     import json
 
-    from mlgate import diff as d
     from mlgate.policy import load_policy
+    from mlgate.review import diff as d
 
     head_policy = load_policy(head)
     if base_ref:
@@ -457,9 +457,9 @@ def comment(report: Path, baseline: Path | None, dry_run: bool) -> int:
     GITHUB_API_URL (https, or http on a loopback address; the token is sent to no other
     host). Problems talking to GitHub are warnings: they never change the verdict.
     """
-    from mlgate import github
-    from mlgate.diff import diff_reports, report_diff_markdown
     from mlgate.reporters import RenderOptions, renderer
+    from mlgate.review import github
+    from mlgate.review.diff import diff_reports, report_diff_markdown
 
     head = _read_report(report)
     body = renderer("markdown")(head, RenderOptions(root=_root()))
@@ -509,10 +509,10 @@ def comment(report: Path, baseline: Path | None, dry_run: bool) -> int:
 def init(data: Path, label: str | None, out: Path, force: bool) -> int:
     """Write a commented starter policy from a dataset."""
     from mlgate.errors import did_you_mean
-    from mlgate.init import starter_policy
     from mlgate.inputs import detect_format, read_frame
     from mlgate.policy import load_policy
     from mlgate.policy.model import DATA_FORMATS, InputSpec
+    from mlgate.policy.starter import starter_policy
 
     if out.exists() and not force:
         raise UsageError(f"{out} exists; not overwriting it (use --force)")
@@ -553,7 +553,7 @@ def audit() -> None:
 )
 def audit_verify(log: Path, expect_head: str | None, expect_count: int | None) -> int:
     """Check that no record of LOG was edited, removed or reordered."""
-    from mlgate.audit import verify
+    from mlgate.review.audit import verify
 
     try:
         count, problems, head = verify(log, expect_head, expect_count)
@@ -580,7 +580,7 @@ def audit_verify(log: Path, expect_head: str | None, expect_count: int | None) -
 )
 def lock(policy: Path, output: Path | None) -> int:
     """Record the sha256 of every input of POLICY, for governance lineage checks."""
-    from mlgate.governance import lock_document
+    from mlgate.gates.governance.documents import lock_document
     from mlgate.inputs import InputStore
     from mlgate.policy import load_policy
 
@@ -661,7 +661,7 @@ def validate(policies: tuple[Path, ...]) -> int:
 @cli.command("list-gates")
 def list_gates() -> int:
     """List the installed gate types (built-in and plug-ins)."""
-    from mlgate.registry import available, load_gate
+    from mlgate.gates.registry import available, load_gate
 
     for name, ep in available().items():
         gate = load_gate(name)
@@ -679,7 +679,7 @@ def explain(gate_type: str) -> int:
     import inspect
 
     from mlgate.errors import did_you_mean
-    from mlgate.registry import available, load_gate
+    from mlgate.gates.registry import available, load_gate
 
     if gate_type not in available():
         raise UsageError(f"unknown gate type `{gate_type}`{did_you_mean(gate_type, available())}")

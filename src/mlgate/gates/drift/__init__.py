@@ -27,8 +27,8 @@ Defaults
     ``psi`` only: warn above 0.1, fail above 0.25 — the common reading of PSI (below 0.1 no
     significant change, 0.1–0.25 moderate, above 0.25 significant). The checks of the most
     drifted columns (by the first metric) come first in the report. Statistics are computed
-    from one histogram pass per column (see ``mlgate.drift``); the KS statistic is exact up
-    to the 1/1000 quantile grid of the reference.
+    from one histogram pass per column (see ``mlgate.gates.drift.stats``); the KS statistic is
+    exact up to the 1/1000 quantile grid of the reference.
 
 References
     Yurdakul, "Statistical Properties of Population Stability Index" (2018); Massey, "The
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.context import RunContext
-    from mlgate.drift import ColumnDrift
+    from mlgate.gates.drift.stats import ColumnDrift
 
 DIRECTIONS = {
     "psi": Direction.LOWER,
@@ -153,7 +153,7 @@ def _column_drift(
 ) -> ColumnDrift:
     import pandas as pd
 
-    from mlgate.drift import categorical_drift, numeric_drift
+    from mlgate.gates.drift.stats import categorical_drift, numeric_drift
 
     ref, cur = reference[column], current[column]
     numeric = (

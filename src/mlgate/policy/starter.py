@@ -69,7 +69,7 @@ def _range(series: pd.Series, kind: str) -> tuple[float, float] | None:
 
 def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None) -> str:
     """The text of a starter policy for ``frame`` (read from ``data``)."""
-    from mlgate.pii import column_signal
+    from mlgate.gates.pii.detect import column_signal
 
     rel = Path(os.path.relpath(data.resolve(), out.resolve().parent)).as_posix()
     lines = [
