@@ -25,18 +25,15 @@ from mlgate.policy.controls import compliance_matrix, expand_required
 from mlgate.report import (
     CheckResult,
     GateResult,
-    Location,
     Outcome,
     Provenance,
     Report,
     WaiverRecord,
     worst,
 )
-from mlgate.review.diff import PolicyChange
 from mlgate.safe_io import MAX_REPORT_BYTES, read_bounded
 
 ProgressHook = Callable[[str, str, int, int], None]
-POLICY_CHANGES = "policy-changes"
 
 
 @dataclass
@@ -52,9 +49,9 @@ class RunOptions:
     git_commit: str | None = None
     debug: bool = False
     progress: ProgressHook | None = None
-    policy_changes: list[PolicyChange] | None = None  # from --base-ref / --base-policy
     provenance: Provenance | None = None
-    base_label: str = ""
+    # results made outside the engine (the policy review): selected and waived like gates
+    extra_gates: tuple[GateResult, ...] = ()
 
 
 def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Report, InputStore]:
@@ -73,13 +70,12 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
         results.append(_run_gate(spec, ctx, options))
         if options.progress:
             options.progress("end", spec.id, n + 1, total)
-    if options.policy_changes is not None:
-        review = policy_change_gate(policy, options.policy_changes, options.base_label)
-        if (options.only and POLICY_CHANGES not in options.only) or POLICY_CHANGES in options.skip:
+    for extra in options.extra_gates:
+        if (options.only and extra.id not in options.only) or extra.id in options.skip:
             message = "not selected on the command line"
-            review = review.model_copy(update={"outcome": Outcome.SKIPPED, "message": message})
-            review = review.model_copy(update={"checks": ()})
-        results.append(review)
+            update = {"outcome": Outcome.SKIPPED, "message": message, "checks": ()}
+            extra = extra.model_copy(update=update)
+        results.append(extra)
     results, waivers = apply_waivers(policy, results, options.today)
     required = expand_required(policy.doc.compliance.require, policy.controls)
     compliance = compliance_matrix(results, required, policy.controls)
@@ -113,9 +109,7 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
 
 
 def _check_selection(policy: Policy, options: RunOptions) -> None:
-    ids = [g.id for g in policy.gates]
-    if options.policy_changes is not None:
-        ids.append(POLICY_CHANGES)
+    ids = [g.id for g in policy.gates] + [g.id for g in options.extra_gates]
     for gid in (*options.only, *options.skip):
         if gid not in ids:
             raise UsageError(
@@ -223,37 +217,3 @@ def _waive(
         text = f"{w.reason} (approved by {w.approved_by}, until {w.expires.isoformat()})"
         return check.model_copy(update={"outcome": Outcome.WAIVED, "waiver": text})
     return check
-
-
-def policy_change_gate(policy: Policy, changes: list[PolicyChange], base: str) -> GateResult:
-    """The review of policy changes as a gate: weakening changes warn (or fail)."""
-    flagged = Outcome.FAIL if policy.doc.policy_changes == "fail" else Outcome.WARN
-    checks = []
-    for change in changes:
-        loc = policy.loc(change.path)
-        outcome = flagged if change.weakens else Outcome.PASS
-        message = change.message + (" (weakens the policy)" if change.weakens else "")
-        checks.append(
-            CheckResult(
-                id=f"policy-changes/{change.where}",
-                name=change.where,
-                outcome=outcome,
-                severity="error" if flagged is Outcome.FAIL else "warning",
-                message=message,
-                violated=change.weakens,
-                location=Location(file=loc.file, line=loc.line),
-                evidence={"kind": change.kind, "base": base},
-            )
-        )
-    loc = policy.loc(("policy_changes",))
-    summary = f"compared with {base}: {len(changes)} change(s), "
-    summary += f"{sum(c.weakens for c in changes)} weakening"
-    outcome = worst([c.outcome for c in checks]) if checks else Outcome.PASS
-    return GateResult(
-        id="policy-changes",
-        type="policy-changes",
-        outcome=outcome,
-        message=summary,
-        location=Location(file=loc.file, line=loc.line),
-        checks=tuple(checks),
-    )

@@ -76,13 +76,23 @@ class PolicyFile(pytest.File):
     """An mlgate policy: running it yields one item per check."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        from mlgate import provenance as prov
         from mlgate.engine import RunOptions, run_policy
         from mlgate.errors import MlgateError
         from mlgate.policy import load_policy
 
         fail_on = str(self.config.getoption("mlgate_fail_on"))
         try:
-            report, _ = run_policy(load_policy(self.path), RunOptions(fail_on=fail_on))
+            # the same provenance as `mlgate check`: one clock, the commit, the libraries
+            moment = prov.run_clock()
+            options = RunOptions(
+                fail_on=fail_on,
+                today=moment.date(),
+                created_at=prov.timestamp(moment),
+                git_commit=prov.git_commit(self.path.parent),
+                provenance=prov.provenance(),
+            )
+            report, _ = run_policy(load_policy(self.path, today=moment.date()), options)
         except MlgateError as exc:
             yield PolicyError.from_parent(self, name="policy", message=str(exc))
             return

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.provenance import run_url
 from mlgate.report import Report
 from mlgate.safe_io import read_bounded
 
@@ -95,14 +96,6 @@ def pr_number(env: Mapping[str, str]) -> int | None:
             return number
     number = event.get("number")
     return number if isinstance(number, int) and not isinstance(number, bool) else None
-
-
-def run_url(env: Mapping[str, str]) -> str | None:
-    """Link to this workflow run, when the runner says where it is."""
-    server, repo, run = (
-        env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
-    )
-    return f"{server}/{repo}/actions/runs/{run}" if server and repo and run else None
 
 
 def comment_body(markdown: str, key: str, link: str | None) -> str:
@@ -250,3 +243,32 @@ def _next_link(header: str) -> str | None:
         if 'rel="next"' in part:
             return part.split(";")[0].strip().strip("<>")
     return None
+
+
+@dataclass(frozen=True)
+class CommentOutcome:
+    """What ``post_comment`` did: a line for the user, and whether it is a warning."""
+
+    text: str
+    warning: bool = False
+
+
+def post_comment(markdown: str, key: str, env: Mapping[str, str]) -> CommentOutcome:
+    """Create or update the sticky comment holding ``markdown`` on the pull request.
+
+    Every problem (no pull request, no token, any API error) is a warning outcome: it
+    never changes the verdict of the run.
+    """
+    number = pr_number(env)
+    missing = [k for k in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not env.get(k)]
+    if number is None or missing:
+        why = f"missing {', '.join(missing)}" if missing else "no pull request in GITHUB_EVENT_PATH"
+        return CommentOutcome(f"not commenting ({why})", warning=True)
+    api = env.get("GITHUB_API_URL", "https://api.github.com")
+    text = comment_body(markdown, key, run_url(env))
+    try:
+        client = GitHubClient(api, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"])
+        done = client.upsert_comment(number, text, MARKER.format(key=key))
+    except CommentError as exc:
+        return CommentOutcome(f"could not comment on the pull request: {exc}", warning=True)
+    return CommentOutcome(f"{done} the report comment on pull request #{number}")

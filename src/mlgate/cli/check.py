@@ -1,0 +1,239 @@
+"""`mlgate check`: run a policy and write its reports."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mlgate.cli._app import cli
+from mlgate.errors import ExitCode, UsageError
+from mlgate.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from mlgate.engine import ProgressHook
+    from mlgate.report import GateResult, Report
+
+
+@cli.command()
+@click.argument("policy", default="mlgate.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(FORMATS)),
+    help="Output format; repeat for several (paired in order with --output).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="File for the matching --format ('-' for standard output).",
+)
+@click.option("--only", multiple=True, metavar="GATE_ID", help="Run only this gate (repeatable).")
+@click.option("--skip", multiple=True, metavar="GATE_ID", help="Skip this gate (repeatable).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="Lowest outcome that fails the run.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline report for regression thresholds (overrides the policy's).",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
+)
+@click.option(
+    "--base-ref",
+    metavar="REF",
+    help="Review policy changes against the policy at this git revision.",
+)
+@click.option(
+    "--base-policy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Review policy changes against this policy file.",
+)
+@click.option(
+    "--summary",
+    "summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the Markdown report to this file (e.g. $GITHUB_STEP_SUMMARY).",
+)
+@click.option(
+    "--github-output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append outcome and counts as step outputs (e.g. $GITHUB_OUTPUT).",
+)
+@click.option(
+    "--audit-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a hash-chained record of this run to this JSON-lines file.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
+def check(
+    policy: Path,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    only: tuple[str, ...],
+    skip: tuple[str, ...],
+    fail_on: str,
+    baseline: Path | None,
+    color: bool | None,
+    base_ref: str | None,
+    base_policy: Path | None,
+    summary: Path | None,
+    github_output: Path | None,
+    audit_log: Path | None,
+    quiet: bool,
+    debug: bool,
+) -> int:
+    """Run the gates of POLICY (default: mlgate.yaml) and report the verdict."""
+    from mlgate import provenance as prov
+    from mlgate.engine import RunOptions, run_policy
+    from mlgate.policy import load_policy
+
+    targets = _pair_outputs(formats or _infer_formats(outputs), outputs)
+    moment = prov.run_clock()
+    loaded = load_policy(policy, today=moment.date())
+    extra: tuple[GateResult, ...] = ()
+    if base_ref or base_policy:
+        from mlgate.review.policy_review import policy_changes, review_gate
+
+        changes, base_label = policy_changes(loaded, base_ref, base_policy)
+        extra = (review_gate(loaded, changes or [], base_label),)
+    options = RunOptions(
+        only=only,
+        skip=skip,
+        fail_on=fail_on,
+        baseline=baseline,
+        debug=debug,
+        created_at=prov.timestamp(moment),
+        today=moment.date(),
+        git_commit=prov.git_commit(loaded.file.parent),
+        progress=None if quiet else _progress_hook(),
+        extra_gates=extra,
+        provenance=prov.provenance(),
+    )
+    report, _ = run_policy(loaded, options)
+    _write_reports(report, targets, color)
+    _write_github(report, summary, github_output, targets)
+    if audit_log is not None:
+        from mlgate.review.audit import append
+
+        try:
+            record = append(audit_log, report, report.to_json())
+        except OSError as exc:
+            raise UsageError(f"cannot write the audit log {audit_log}: {exc.strerror}") from None
+        click.echo(
+            f"mlgate: audit record {record['seq']} appended to {audit_log}; "
+            f"head {record['hash']} (keep it: mlgate audit verify --expect-head HASH)",
+            err=True,
+        )
+    return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
+
+
+def _write_github(
+    report: Report,
+    summary: Path | None,
+    github_output: Path | None,
+    targets: list[tuple[str, Path | None]],
+) -> None:
+    from mlgate.reporters import RenderOptions, renderer
+    from mlgate.review.github import outputs_for, write_outputs
+
+    try:
+        if summary is not None:
+            with summary.open("a", encoding="utf-8") as fh:
+                fh.write(renderer("markdown")(report, RenderOptions(root=root())) + "\n")
+        if github_output is not None:
+            json_out = next((str(out) for fmt, out in targets if fmt == "json" and out), "")
+            write_outputs(github_output, outputs_for(report, json_out))
+    except OSError as exc:
+        raise UsageError(f"cannot write GitHub step files: {exc}") from None
+
+
+def root() -> str:
+    from mlgate.review.github import workspace_root
+
+    return workspace_root(os.environ, Path.cwd())
+
+
+SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _infer_formats(outputs: Sequence[Path]) -> tuple[str, ...]:
+    """Without --format, each --output's format follows its suffix (text otherwise)."""
+    if not outputs:
+        return ("text",)
+    return tuple(SUFFIX_FORMATS.get(o.suffix.lower(), "text") for o in outputs)
+
+
+def _pair_outputs(formats: Sequence[str], outputs: Sequence[Path]) -> list[tuple[str, Path | None]]:
+    if len(outputs) > len(formats):
+        raise UsageError("more --output than --format options; give one --format per --output")
+    pairs = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+    pairs = [(fmt, None if out is not None and str(out) == "-" else out) for fmt, out in pairs]
+    if sum(1 for _, out in pairs if out is None) > 1:
+        raise UsageError("only one --format can go to standard output; give the others --output")
+    return pairs
+
+
+def _write_reports(
+    report: Report, targets: list[tuple[str, Path | None]], color: bool | None
+) -> None:
+    from mlgate.reporters import RenderOptions, renderer
+
+    for fmt, out in targets:
+        tty = out is None and sys.stdout.isatty()
+        use_color = (
+            color if color is not None else tty and "NO_COLOR" not in os.environ
+        ) and out is None
+        width = _width() if out is None else 160
+        options = RenderOptions(color=bool(use_color), width=width, root=root())
+        text = renderer(fmt)(report, options)
+        if out is None:
+            click.echo(text, nl=False)
+            continue
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+
+
+def _width() -> int:
+    try:
+        return max(80, min(os.get_terminal_size().columns, 200))
+    except OSError:
+        return 120
+
+
+def _progress_hook() -> ProgressHook | None:
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.status import Status
+
+    status = Status("", console=Console(stderr=True))
+
+    def hook(event: str, gate_id: str, done: int, total: int) -> None:
+        if event == "start":
+            status.update(f"mlgate: running gate {gate_id} ({done + 1}/{total})")
+            if done == 0:
+                status.start()
+        elif done == total:
+            status.stop()
+
+    return hook

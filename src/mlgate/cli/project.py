@@ -1,0 +1,183 @@
+"""Project commands: init, lock, validate, packs, list-gates, explain, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mlgate.cli._app import cli
+from mlgate.errors import PolicyError, UsageError
+
+if TYPE_CHECKING:
+    pass
+
+
+@cli.command()
+@click.option(
+    "--data",
+    "data",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The dataset to profile (csv, parquet, jsonl, ...).",
+)
+@click.option("--label", help="The label column, if the data has one.")
+@click.option(
+    "--out",
+    "out",
+    default="mlgate.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file to write.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing policy file.")
+def init(data: Path, label: str | None, out: Path, force: bool) -> int:
+    """Write a commented starter policy from a dataset."""
+    from mlgate.errors import did_you_mean
+    from mlgate.inputs import detect_format, read_frame
+    from mlgate.policy import load_policy
+    from mlgate.policy.model import DATA_FORMATS, InputSpec
+    from mlgate.policy.starter import starter_policy
+
+    if out.exists() and not force:
+        raise UsageError(f"{out} exists; not overwriting it (use --force)")
+    fmt = detect_format(data)
+    if fmt not in DATA_FORMATS:
+        raise UsageError(f"{data}: not a dataset file (csv, tsv, parquet, jsonl, json, feather)")
+    if not data.is_file():
+        raise UsageError(f"{data} not found")
+    frame = read_frame("data", data, fmt, InputSpec(path=str(data)))
+    if label is not None and label not in frame.columns:
+        raise UsageError(
+            f"{data} has no column `{label}`{did_you_mean(label, map(str, frame.columns))}"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(starter_policy(data, frame, out, label), encoding="utf-8")
+    from mlgate.paths import display_path
+
+    policy = load_policy(out)
+    shown = display_path(out)
+    click.echo(
+        f"{shown}: written ({len(policy.gates)} gates); review it, then: mlgate check {shown}"
+    )
+    return 0
+
+
+@cli.command()
+@click.argument("policy", default="mlgate.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Lock file to write (default: mlgate.lock beside the policy).",
+)
+def lock(policy: Path, output: Path | None) -> int:
+    """Record the sha256 of every input of POLICY, for governance lineage checks."""
+    from mlgate.paths import display_path
+    from mlgate.policy import load_policy
+    from mlgate.review.lock import write_lock
+
+    target, count = write_lock(load_policy(policy), output)
+    click.echo(f"{display_path(target)}: locked {count} inputs")
+    return 0
+
+
+@cli.group()
+def packs() -> None:
+    """Built-in policy packs (use them with `extends: [builtin:NAME]`)."""
+
+
+@packs.command("list")
+def packs_list() -> int:
+    """List the built-in packs."""
+    from mlgate.policy.packs import pack_names, pack_path
+    from mlgate.policy.source import load_yaml
+
+    for name in pack_names():
+        path = pack_path(name)
+        assert path is not None
+        data = load_yaml(path).data or {}
+        click.echo(f"{name:<22} {data.get('description', '')}".rstrip())
+    return 0
+
+
+@packs.command("show")
+@click.argument("name")
+def packs_show(name: str) -> int:
+    """Print a built-in pack."""
+    from mlgate.errors import did_you_mean
+    from mlgate.policy.packs import pack_names, pack_path
+
+    path = pack_path(name)
+    if path is None:
+        raise UsageError(f"no built-in pack `{name}`{did_you_mean(name, pack_names())}")
+    click.echo(path.read_text(encoding="utf-8"), nl=False)
+    return 0
+
+
+@cli.command()
+@click.argument("policies", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def validate(policies: tuple[Path, ...]) -> int:
+    """Check that policy files load and validate (default: mlgate.yaml)."""
+    from mlgate.policy import load_policy
+
+    problems = []
+    for path in policies or (Path("mlgate.yaml"),):
+        try:
+            policy = load_policy(path)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        click.echo(
+            f"{policy.display}: ok ({len(policy.gates)} gates, {len(policy.doc.inputs)} inputs)"
+        )
+        for spec in policy.gates:
+            missing = getattr(spec.gate, "missing_dependency", lambda: None)()
+            if missing:
+                click.echo(f"{policy.display}: warning: gate `{spec.id}`: {missing}", err=True)
+    if problems:
+        raise PolicyError(problems)
+    return 0
+
+
+@cli.command("list-gates")
+def list_gates() -> int:
+    """List the installed gate types (built-in and plug-ins)."""
+    from mlgate.gates.registry import available, load_gate
+
+    for name, ep in available().items():
+        gate = load_gate(name)
+        dist = getattr(ep, "dist", None)
+        origin = f"{dist.name} {dist.version}" if dist is not None else ep.value
+        click.echo(f"{name:<14} {gate.summary}  [{origin}]")
+    return 0
+
+
+@cli.command()
+@click.argument("gate_type")
+def explain(gate_type: str) -> int:
+    """Print the documentation of a gate type."""
+    import importlib
+    import inspect
+
+    from mlgate.errors import did_you_mean
+    from mlgate.gates.registry import available, load_gate
+
+    if gate_type not in available():
+        raise UsageError(f"unknown gate type `{gate_type}`{did_you_mean(gate_type, available())}")
+    gate = load_gate(gate_type)
+    module = importlib.import_module(type(gate).__module__)
+    click.echo(inspect.cleandoc(module.__doc__ or gate.summary))
+    return 0
+
+
+@cli.command()
+def schema() -> int:
+    """Print the JSON Schema of the policy format (for editor completion)."""
+    import json
+
+    from mlgate.policy.schema import policy_schema
+
+    click.echo(json.dumps(policy_schema(), indent=2))
+    return 0

@@ -1,0 +1,145 @@
+"""Review commands: `mlgate diff`, `mlgate comment`, `mlgate audit verify`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from mlgate.cli._app import cli
+from mlgate.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    pass
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--policy", "policies", is_flag=True, help="Compare two policy files instead of two reports."
+)
+@click.option("--base-ref", metavar="REF", help="With --policy: the base is HEAD's policy at REF.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),  # the keys of reporters.diff.REPORT_DIFF
+    default="text",
+    show_default=True,
+)
+def diff(paths: tuple[Path, ...], policies: bool, base_ref: str | None, fmt: str) -> int:
+    """Compare two reports (BASE HEAD), or policies (--policy BASE HEAD, --base-ref REF HEAD).
+
+    Reports: new failures, fixed checks, metric deltas (better/worse), added/removed gates.
+    Policies: loosened thresholds, removed or disabled gates and checks, lowered
+    severities, dropped confidence, added or extended waivers.
+    """
+    expected = 1 if base_ref else 2
+    if len(paths) != expected:
+        raise UsageError("usage: mlgate diff BASE HEAD | --policy BASE HEAD | --base-ref REF HEAD")
+    base, head = (None, paths[0]) if base_ref else (paths[0], paths[1])
+    if policies or base_ref:
+        click.echo(_policy_diff(base, head, base_ref, fmt), nl=False)
+        return 0
+    if base is None:
+        raise UsageError("give two reports: mlgate diff BASE_REPORT HEAD_REPORT")
+    from mlgate.reporters.diff import REPORT_DIFF
+    from mlgate.review.diff import diff_reports
+    from mlgate.review.reports import read_report
+
+    click.echo(REPORT_DIFF[fmt](diff_reports(read_report(base), read_report(head))), nl=False)
+    return 0
+
+
+def _policy_diff(base: Path | None, head: Path, base_ref: str | None, fmt: str) -> str:
+    from mlgate.policy import load_policy
+    from mlgate.reporters.diff import POLICY_DIFF
+    from mlgate.review.diff import diff_policies
+    from mlgate.review.policy_review import load_at_ref
+
+    head_policy = load_policy(head)
+    if base_ref:
+        base_policy = load_at_ref(head, base_ref)
+        changes = diff_policies(base_policy, head_policy) if base_policy else []
+    elif base is None:
+        raise UsageError("give BASE and HEAD policy files, or --base-ref REF HEAD")
+    else:
+        changes = diff_policies(load_policy(base), head_policy)
+    return POLICY_DIFF[fmt](changes)
+
+
+@cli.command()
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also show what changed since this baseline report.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the comment that would be posted; call no API."
+)
+def comment(report: Path, baseline: Path | None, dry_run: bool) -> int:
+    """Create or update the sticky mlgate comment on the pull request.
+
+    Uses GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (for the PR number) and
+    GITHUB_API_URL (https, or http on a loopback address; the token is sent to no other
+    host). Problems talking to GitHub are warnings: they never change the verdict.
+    """
+    from mlgate.cli.check import root
+    from mlgate.provenance import run_url
+    from mlgate.reporters import RenderOptions, renderer
+    from mlgate.reporters.diff import report_diff_markdown
+    from mlgate.review import github
+    from mlgate.review.diff import diff_reports
+    from mlgate.review.reports import read_report
+
+    head = read_report(report)
+    body = renderer("markdown")(head, RenderOptions(root=root()))
+    if baseline is not None and baseline.exists():
+        body += "\n" + report_diff_markdown(diff_reports(read_report(baseline), head))
+    key = head.policy or "mlgate"
+    if dry_run:
+        click.echo(github.comment_body(body, key, run_url(os.environ)), nl=False)
+        return 0
+    done = github.post_comment(body, key, os.environ)
+    if done.warning:
+        click.echo(f"mlgate: warning: {done.text}", err=True)
+    else:
+        click.echo(f"mlgate: {done.text}")
+    return 0
+
+
+@cli.group()
+def audit() -> None:
+    """The audit trail written by `mlgate check --audit-log FILE`."""
+
+
+@audit.command("verify")
+@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--expect-head",
+    metavar="SHA256",
+    help="The hash of the last record, kept outside the log (finds removals from the end).",
+)
+@click.option(
+    "--expect-count", type=click.IntRange(min=0), help="The number of records the log must hold."
+)
+def audit_verify(log: Path, expect_head: str | None, expect_count: int | None) -> int:
+    """Check that no record of LOG was edited, removed or reordered."""
+    from mlgate.review.audit import verify
+
+    try:
+        count, problems, head = verify(log, expect_head, expect_count)
+    except FileNotFoundError:
+        raise UsageError(f"{log}: no such audit log") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {log}: {exc.strerror}") from None
+    for problem in problems:
+        click.echo(f"{log}: {problem}", err=True)
+    if problems:
+        click.echo(f"mlgate: the audit log is NOT intact ({len(problems)} problem(s))", err=True)
+        return int(ExitCode.FAILED)
+    click.echo(f"{log}: {count} records, chain intact, head {head}")
+    return 0
