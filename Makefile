@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests tests_deepchecks benchmarks examples
 	$(BIN)/ruff format --check src tests tests_deepchecks benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/zizmor --offline --quiet $(WORKFLOWS)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml

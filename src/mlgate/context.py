@@ -67,6 +67,25 @@ class RunContext:
         """Document input ``name`` as text."""
         return self.store.text(name)
 
+    def input_names(self) -> list[str]:
+        """The names of every input the policy defines."""
+        return list(self.store.specs)
+
+    def input_path(self, name: str) -> Path:
+        """The resolved file path of input ``name`` (it may not exist)."""
+        return self.store.path(name)
+
+    def input_format(self, name: str) -> str | None:
+        """The declared or detected format of input ``name``, or None."""
+        from mlgate.formats import detect_format
+
+        spec = self.store.specs[name]
+        return spec.format or detect_format(Path(spec.path))
+
+    def input_sha256(self, name: str) -> str | None:
+        """sha256 of input ``name``'s file (computed once), or None when it does not exist."""
+        return self.store.sha256(name)
+
     def resolve(self, rel: NodePath, value: str) -> Path:
         """A path written in this gate's block, resolved relative to its policy file."""
         return self.policy.resolve((*self.spec.path, *rel), value)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from mlgate.errors import InputError
+from mlgate.formats import detect_format
 from mlgate.paths import display_path
 from mlgate.policy.loader import Policy
 from mlgate.policy.model import DATA_FORMATS, DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, InputSpec
@@ -23,38 +24,7 @@ if TYPE_CHECKING:
 
     from mlgate.models import LoadedModel
 
-EXTENSIONS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "json",
-    ".feather": "feather",
-    ".arrow": "feather",
-    ".skops": "skops",
-    ".onnx": "onnx",
-    ".pkl": "pickle",
-    ".pickle": "pickle",
-    ".joblib": "joblib",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-}
-COMPRESSION = (".gz", ".bz2", ".xz", ".zst", ".zip")
 HASH_CHUNK = 1 << 20
-
-
-def detect_format(path: Path) -> str | None:
-    """The format implied by a file name (``data.csv.gz`` -> ``csv``), or None."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSION:
-        suffixes = suffixes[:-1]
-    return EXTENSIONS.get(suffixes[-1]) if suffixes else None
 
 
 def sha256_file(path: Path) -> str:

@@ -10,10 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mlgate.errors import InputError
-from mlgate.policy.model import InputSpec
+
+
+class InputSpec(Protocol):
+    """What loading a model needs from its input's policy block (``policy.model.InputSpec``)."""
+
+    @property
+    def allow_unsafe_load(self) -> bool:
+        """Whether code-executing formats (pickle, joblib) may be loaded."""
+        ...
+
+    @property
+    def trusted_types(self) -> list[str]:
+        """Types a skops file may contain beyond those skops trusts."""
+        ...
+
 
 if TYPE_CHECKING:
     import numpy as np

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 def init(data: Path, label: str | None, out: Path, force: bool) -> int:
     """Write a commented starter policy from a dataset."""
     from mlgate.errors import did_you_mean
-    from mlgate.inputs import detect_format, read_frame
+    from mlgate.formats import detect_format
+    from mlgate.inputs import read_frame
     from mlgate.policy import load_policy
     from mlgate.policy.model import DATA_FORMATS, InputSpec
     from mlgate.policy.starter import starter_policy

@@ -61,7 +61,7 @@ from mlgate.report import CheckResult, Outcome
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
 
 MLGATE_KEYS = ("severity", "controls")
 TYPES = {
@@ -128,7 +128,7 @@ def check_expectation(entry: Any) -> list[tuple[NodePath, str]]:
     return out
 
 
-class DataGate(BaseGate):
+class DataGate(BaseGate[DataConfig]):
     """Great Expectations expectations as checks (see the module docstring)."""
 
     type: ClassVar[str] = "data"
@@ -136,9 +136,8 @@ class DataGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = DataConfig
     input_fields: ClassVar[tuple[str, ...]] = ("data",)
 
-    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+    def validate_config(self, config: DataConfig) -> list[tuple[NodePath, str]]:
         """Expectation names and arguments, checked against the GX catalog."""
-        assert isinstance(config, DataConfig)
         out: list[tuple[NodePath, str]] = []
         for i, entry in enumerate(config.expectations):
             out += [(("expectations", i, *rel), msg) for rel, msg in check_expectation(entry)]
@@ -146,9 +145,8 @@ class DataGate(BaseGate):
             out.append(((), "nothing to check: give expectations, suite or schema"))
         return out
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: DataConfig, ctx: RunContext) -> list[CheckResult]:
         """Validate the dataset with GX once; one check per expectation."""
-        assert isinstance(config, DataConfig)
         frame = ctx.frame(config.data)
         planned = _schema_expectations(config) + _inline(config) + _suite(config, ctx)
         return _validate(config, ctx, frame, planned)

@@ -72,7 +72,7 @@ from mlgate.gates.base import BaseGate, GateConfig
 from mlgate.report import CheckResult, Outcome
 
 if TYPE_CHECKING:
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
 
 SUITES = ("data_integrity", "train_test_validation", "model_evaluation", "full_suite")
 NOT_APPLICABLE = {
@@ -116,7 +116,7 @@ class DeepchecksConfig(GateConfig):
     save_html: str | None = None
 
 
-class DeepchecksGate(BaseGate):
+class DeepchecksGate(BaseGate[DeepchecksConfig]):
     """deepchecks suites and checks (see the module docstring)."""
 
     type: ClassVar[str] = "deepchecks"
@@ -124,9 +124,8 @@ class DeepchecksGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = DeepchecksConfig
     input_fields: ClassVar[tuple[str, ...]] = ("train", "test", "model")
 
-    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+    def validate_config(self, config: DeepchecksConfig) -> list[tuple[NodePath, str]]:
         """A suite or checks; conditions are single-key mappings."""
-        assert isinstance(config, DeepchecksConfig)
         out: list[tuple[NodePath, str]] = []
         if (config.suite is None) == (not config.checks):
             out.append(((), "give either `suite:` or `checks:`"))
@@ -149,9 +148,8 @@ class DeepchecksGate(BaseGate):
             else f"deepchecks is not installed: {HINT}"
         )
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: DeepchecksConfig, ctx: RunContext) -> list[CheckResult]:
         """Run the suite or checks once; one mlgate check per condition result."""
-        assert isinstance(config, DeepchecksConfig)
         missing = self.missing_dependency()
         if missing:
             raise GateError(missing)

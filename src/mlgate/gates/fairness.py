@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
     from mlgate.stats.metrics import Data
 
 MISSING = "<missing>"
@@ -224,7 +224,7 @@ class FairnessConfig(PredictionConfig):
     metrics: dict[str, Threshold] = Field(min_length=1)
 
 
-class FairnessGate(BaseGate):
+class FairnessGate(BaseGate[FairnessConfig]):
     """Group fairness metrics against thresholds (see the module docstring)."""
 
     type: ClassVar[str] = "fairness"
@@ -232,9 +232,8 @@ class FairnessGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = FairnessConfig
     input_fields: ClassVar[tuple[str, ...]] = ("data", "model")
 
-    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+    def validate_config(self, config: FairnessConfig) -> list[tuple[NodePath, str]]:
         """Metric names and ranges, feature lists, bins."""
-        assert isinstance(config, FairnessConfig)
         parsed = {n: parse_metric(n, config.task) for n in config.metrics}
         scores_only = all(isinstance(m, FairMetric) and m.needs_score for m in parsed.values())
         problems = source_problems(config, scores_only=scores_only)
@@ -249,9 +248,8 @@ class FairnessGate(BaseGate):
         problems.extend(_feature_problems(config))
         return problems
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: FairnessConfig, ctx: RunContext) -> list[CheckResult]:
         """Count groups once, then judge every metric for every grouping."""
-        assert isinstance(config, FairnessConfig)
         frame = ctx.frame(config.data)
         if len(frame) == 0:
             raise GateError(f"input `{config.data}` has no rows")

@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
     from mlgate.stats.catalog import MetricDef
     from mlgate.stats.metrics import Data
 
@@ -89,7 +89,7 @@ class PerformanceConfig(PredictionConfig):
     min_samples: int = Field(default=30, ge=1)
 
 
-class PerformanceGate(BaseGate):
+class PerformanceGate(BaseGate[PerformanceConfig]):
     """Model performance metrics against thresholds (see the module docstring)."""
 
     type: ClassVar[str] = "performance"
@@ -97,11 +97,10 @@ class PerformanceGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = PerformanceConfig
     input_fields: ClassVar[tuple[str, ...]] = ("data", "model")
 
-    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+    def validate_config(self, config: PerformanceConfig) -> list[tuple[NodePath, str]]:
         """Metric names, ranges, and where predictions come from."""
         from mlgate.stats.catalog import ALIASES, METRICS
 
-        assert isinstance(config, PerformanceConfig)
         problems = source_problems(config, scores_only=_all_score_metrics(config))
         for name, threshold in config.metrics.items():
             mdef = METRICS.get(ALIASES.get(name, name))
@@ -117,11 +116,10 @@ class PerformanceGate(BaseGate):
                 problems.append((at, f"{mdef.name} needs `score:` (predicted probabilities)"))
         return problems
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: PerformanceConfig, ctx: RunContext) -> list[CheckResult]:
         """Compute every configured metric overall and per slice, and judge it."""
         from mlgate.stats.catalog import metric_def
 
-        assert isinstance(config, PerformanceConfig)
         frame = ctx.frame(config.data)
         if len(frame) == 0:
             raise GateError(f"input `{config.data}` has no rows")

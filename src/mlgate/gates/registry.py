@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 from mlgate.errors import PluginError
 from mlgate.gates.base import Gate, GateConfig
@@ -17,12 +18,19 @@ def available() -> dict[str, EntryPoint]:
     """Every registered gate type, by name (not imported yet)."""
     found: dict[str, EntryPoint] = {}
     for ep in entry_points(group=GROUP):
+        other = found.get(ep.name)
+        if other is not None and _dist(other) != _dist(ep):
+            raise PluginError(
+                f"two installed distributions register the gate type `{ep.name}`: "
+                f"{_dist(other)} ({other.value}) and {_dist(ep)} ({ep.value}); "
+                "uninstall one, or rename the plug-in's entry point"
+            )
         found.setdefault(ep.name, ep)
     return dict(sorted(found.items()))
 
 
 @functools.cache
-def load_gate(name: str) -> Gate:
+def load_gate(name: str) -> Gate[Any]:
     """Import, validate and instantiate the gate type ``name``."""
     ep = available().get(name)
     if ep is None:
@@ -33,7 +41,7 @@ def load_gate(name: str) -> Gate:
     except Exception as exc:
         raise PluginError(f"{where} cannot be imported: {type(exc).__name__}: {exc}") from exc
     _validate(cls, name, where)
-    gate: Gate = cls()
+    gate: Gate[Any] = cls()
     return gate
 
 

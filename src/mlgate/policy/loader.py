@@ -33,7 +33,7 @@ class GateSpec:
 
     index: int
     id: str
-    gate: Gate
+    gate: Gate[Any]
     config: GateConfig
 
     @property
@@ -407,7 +407,7 @@ def _validate_gate(
 
 
 def _semantic_checks(
-    gate: Gate,
+    gate: Gate[Any],
     config: GateConfig,
     i: int,
     inputs: set[str],

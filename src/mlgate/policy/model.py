@@ -7,12 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-INPUT_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
+from mlgate.formats import DATA_FORMATS, DOCUMENT_FORMATS, FORMATS, MODEL_FORMATS
 
-DATA_FORMATS = ("csv", "tsv", "parquet", "jsonl", "json", "feather")
-MODEL_FORMATS = ("skops", "onnx", "pickle", "joblib")
-DOCUMENT_FORMATS = ("markdown", "text", "yaml")
-FORMATS = DATA_FORMATS + MODEL_FORMATS + DOCUMENT_FORMATS
+__all__ = ["DATA_FORMATS", "DOCUMENT_FORMATS", "FORMATS", "MODEL_FORMATS"]
+
+INPUT_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
 
 
 class _Strict(BaseModel):

@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from mlgate.changes import CheckDelta, PolicyChange, ReportDiff
 from mlgate.numbers import number
 from mlgate.reporters.markdown import code, esc
-from mlgate.review.diff import CheckDelta, PolicyChange, ReportDiff
 
 
 def _num(value: float | None) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mlgate.changes import PolicyChange
 from mlgate.errors import UsageError
 from mlgate.paths import display_path
 from mlgate.policy import Policy, load_policy
 from mlgate.report import CheckResult, GateResult, Location, Outcome, worst
-from mlgate.review.diff import PolicyChange, diff_policies
+from mlgate.review.diff import diff_policies
 
 GATE_ID = "policy-changes"
 

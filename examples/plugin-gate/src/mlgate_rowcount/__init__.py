@@ -13,10 +13,9 @@ judged by mlgate's shared thresholds.
 from __future__ import annotations
 
 import builtins
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
-from mlgate.context import RunContext
-from mlgate.gates.base import BaseGate, GateConfig
+from mlgate.gates.base import BaseGate, GateConfig, RunContext
 from mlgate.report import CheckResult
 from mlgate.thresholds import Direction, Threshold
 
@@ -29,7 +28,7 @@ class RowCountConfig(GateConfig):
     rows: Threshold
 
 
-class RowCountGate(BaseGate):
+class RowCountGate(BaseGate[RowCountConfig]):
     """The number of rows of a dataset, against a threshold."""
 
     type: ClassVar[str] = "row_count"
@@ -37,7 +36,7 @@ class RowCountGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = RowCountConfig
     input_fields: ClassVar[tuple[str, ...]] = ("data",)
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: RowCountConfig, ctx: RunContext) -> list[CheckResult]:
         """One check: the row count."""
         rows = len(ctx.frame(config.data))
         return [ctx.check("rows", rows, config.rows, Direction.HIGHER, ("rows",))]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
     from mlgate.stats.metrics import Data
 
 

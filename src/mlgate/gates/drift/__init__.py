@@ -42,7 +42,7 @@ import builtins
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field
 
@@ -54,7 +54,7 @@ from mlgate.thresholds import Direction, Threshold
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
     from mlgate.gates.drift.stats import ColumnDrift
 
 DIRECTIONS = {
@@ -84,7 +84,7 @@ class DriftConfig(GateConfig):
     metrics: dict[str, Threshold | list[Threshold]] = Field(default_factory=_default_metrics)
 
 
-class DriftGate(BaseGate):
+class DriftGate(BaseGate[DriftConfig]):
     """Distribution drift between two datasets (see the module docstring)."""
 
     type: ClassVar[str] = "drift"
@@ -92,9 +92,8 @@ class DriftGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = DriftConfig
     input_fields: ClassVar[tuple[str, ...]] = ("reference", "current")
 
-    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+    def validate_config(self, config: DriftConfig) -> list[tuple[NodePath, str]]:
         """Known metric names."""
-        assert isinstance(config, DriftConfig)
         return [
             (
                 ("metrics", name),
@@ -105,9 +104,8 @@ class DriftGate(BaseGate):
             if name not in DIRECTIONS
         ]
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: DriftConfig, ctx: RunContext) -> list[CheckResult]:
         """Compute every statistic per column, then judge the configured metrics."""
-        assert isinstance(config, DriftConfig)
         reference, current = ctx.frame(config.reference), ctx.frame(config.current)
         columns = _columns(config, reference, current, ctx)
         # numpy sorts release the GIL: columns are compared in parallel threads

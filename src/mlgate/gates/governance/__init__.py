@@ -62,7 +62,7 @@ from mlgate.gates.base import BaseGate, GateConfig
 from mlgate.report import CheckResult
 
 if TYPE_CHECKING:
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
 
 MODEL_CARD_SECTIONS = [
     "intended use|intended uses|uses",
@@ -122,7 +122,7 @@ class GovernanceConfig(GateConfig):
     severity: Literal["error", "warning", "info"] = "error"
 
 
-class GovernanceGate(BaseGate):
+class GovernanceGate(BaseGate[GovernanceConfig]):
     """Governance documents and provenance (see the module docstring)."""
 
     type: ClassVar[str] = "governance"
@@ -130,9 +130,8 @@ class GovernanceGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = GovernanceConfig
     input_fields: ClassVar[tuple[str, ...]] = ("model_card", "datasheets")
 
-    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+    def validate_config(self, config: GovernanceConfig) -> list[tuple[NodePath, str]]:
         """Something to check, and lineage / licence inputs that exist are checked at run."""
-        assert isinstance(config, GovernanceConfig)
         anything = (
             config.model_card,
             config.datasheets,
@@ -150,9 +149,8 @@ class GovernanceGate(BaseGate):
             ]
         return []
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: GovernanceConfig, ctx: RunContext) -> list[CheckResult]:
         """One check per section, front-matter key, input hash, licence and file."""
-        assert isinstance(config, GovernanceConfig)
         checks: list[CheckResult] = []
         fronts: dict[str, dict[str, Any]] = {}
         if config.model_card:
@@ -218,7 +216,7 @@ def _document(
     )
 
     sev = config.severity
-    path = ctx.store.path(input_name)
+    path = ctx.input_path(input_name)
     if not path.is_file():
         return {}, [
             ctx.assertion(
@@ -260,18 +258,12 @@ def _document(
 
 
 def _data_inputs(ctx: RunContext, names: list[str] | None) -> list[str]:
-    from mlgate.inputs import detect_format
-    from mlgate.policy.model import DATA_FORMATS, MODEL_FORMATS
+    from mlgate.formats import DATA_FORMATS, MODEL_FORMATS
 
     if names is not None:
         return names
-    out = []
-    for name in ctx.store.specs:
-        spec = ctx.store.specs[name]
-        fmt = spec.format or detect_format(Path(spec.path))
-        if fmt in DATA_FORMATS or fmt in MODEL_FORMATS:
-            out.append(name)
-    return out
+    formats = (*DATA_FORMATS, *MODEL_FORMATS)
+    return [name for name in ctx.input_names() if ctx.input_format(name) in formats]
 
 
 def _lineage(
@@ -300,7 +292,7 @@ def _lineage(
         return [ctx.assertion("lineage/manifest", False, msg, rel, severity=sev)]
     out = []
     for name in _data_inputs(ctx, lineage.inputs):
-        if name not in ctx.store.specs:
+        if name not in ctx.input_names():
             out.append(
                 ctx.assertion(
                     f"lineage/{name}",
@@ -311,7 +303,7 @@ def _lineage(
                 )
             )
             continue
-        path = ctx.store.path(name).resolve()
+        path = ctx.input_path(name).resolve()
         entry = entries.get(path)
         if entry is None:
             msg = f"{display_path(path)} is not in {display_path(manifest_path)}"
@@ -324,7 +316,7 @@ def _lineage(
                 )
             )
             continue
-        actual = md5_file(path) if entry.algorithm == "md5" else (ctx.store.sha256(name) or "")
+        actual = md5_file(path) if entry.algorithm == "md5" else (ctx.input_sha256(name) or "")
         ok = actual == entry.digest
         msg = f"{entry.algorithm} {actual[:12]}… does not match the manifest's {entry.digest[:12]}…"
         evidence = {"algorithm": entry.algorithm, "expected": entry.digest, "actual": actual}

@@ -70,7 +70,7 @@ from mlgate.thresholds import Direction, Threshold
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mlgate.context import RunContext
+    from mlgate.gates.base import RunContext
     from mlgate.gates.pii.detect import Entity, Findings
 
 DEFAULT_ENTITIES = ["email", "phone", "credit_card", "us_ssn", "iban", "ip_address"]
@@ -136,7 +136,7 @@ class PiiConfig(GateConfig):
     engine: Literal["builtin", "presidio"] = "builtin"
 
 
-class PiiGate(BaseGate):
+class PiiGate(BaseGate[PiiConfig]):
     """Personal data in datasets and files (see the module docstring)."""
 
     type: ClassVar[str] = "pii"
@@ -144,9 +144,8 @@ class PiiGate(BaseGate):
     config_model: ClassVar[builtins.type[GateConfig]] = PiiConfig
     input_fields: ClassVar[tuple[str, ...]] = ("data",)
 
-    def validate_config(self, config: Any) -> list[tuple[NodePath, str]]:
+    def validate_config(self, config: PiiConfig) -> list[tuple[NodePath, str]]:
         """Something to scan, known entities, patterns that compile, one threshold kind."""
-        assert isinstance(config, PiiConfig)
         out: list[tuple[NodePath, str]] = []
         if config.data is None and not config.paths:
             out.append(((), "nothing to scan: give `data:` (a dataset input) and/or `paths:`"))
@@ -178,9 +177,8 @@ class PiiGate(BaseGate):
             out.append((("max_rate",), "use either `max_findings` or `max_rate`, not both"))
         return out
 
-    def run(self, config: Any, ctx: RunContext) -> list[CheckResult]:
+    def run(self, config: PiiConfig, ctx: RunContext) -> list[CheckResult]:
         """Scan, then one check per entity and one for column names."""
-        assert isinstance(config, PiiConfig)
         model = _require_presidio() if config.engine == "presidio" else None
         entities = _entities(config)
         allowed = _allow(config)
