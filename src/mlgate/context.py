@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.report import CheckResult, Location, Outcome, Report, worst
-from mlgate.thresholds import Direction, Threshold, judge
+from mlgate.thresholds import Direction, Threshold, judge, violation_outcome
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,9 +102,7 @@ class RunContext:
         controls: Sequence[str] = (),
     ) -> CheckResult:
         """A yes/no check (a document section exists, a hash matches, ...)."""
-        failed = Outcome.FAIL if severity == "error" else Outcome.WARN
-        if severity == "info":
-            failed = Outcome.PASS
+        failed = violation_outcome(severity)
         return CheckResult(
             id=f"{self.gate_id}/{name}",
             name=name,

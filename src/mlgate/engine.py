@@ -29,6 +29,7 @@ from mlgate.report import (
     Provenance,
     Report,
     WaiverRecord,
+    gate_outcome,
     worst,
 )
 from mlgate.safe_io import MAX_REPORT_BYTES, read_bounded
@@ -155,11 +156,7 @@ def _run_gate(spec: GateSpec, ctx: RunContext, options: RunOptions) -> GateResul
         detail = traceback.format_exc() if options.debug else ""
         msg = f"the gate raised {type(exc).__name__}: {exc}"
         return _errored(base, msg + (f"\n{detail}" if detail else ""), started)
-    outcome = worst([c.outcome for c in checks], Outcome.SKIPPED)
-    if checks and all(c.outcome is Outcome.SKIPPED for c in checks):
-        outcome = Outcome.SKIPPED
-    elif checks:
-        outcome = worst([c.outcome for c in checks if c.outcome is not Outcome.SKIPPED])
+    outcome = gate_outcome(checks)
     message = "" if checks else "the gate produced no checks"
     duration = round(time.perf_counter() - started, 3)
     return GateResult(outcome=outcome, message=message, duration_s=duration, checks=checks, **base)
@@ -179,8 +176,7 @@ def apply_waivers(
     for gate in gates:
         checks = tuple(_waive(c, policy, today, matched) for c in gate.checks)
         if checks != gate.checks:
-            outcome = worst([c.outcome for c in checks if c.outcome is not Outcome.SKIPPED])
-            gate = gate.model_copy(update={"checks": checks, "outcome": outcome})
+            gate = gate.model_copy(update={"checks": checks, "outcome": gate_outcome(checks)})
         out.append(gate)
     records = []
     for i, w in enumerate(policy.doc.waivers):

@@ -7,11 +7,35 @@ A :class:`Report` round-trips through JSON (``Report.model_validate_json``) and 
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+
+Severity = Literal["error", "warning", "info"]
+WaiverStatus = Literal["applied", "expired", "stale"]
+ControlState = Literal["satisfied", "satisfied with warnings", "violated", "waived", "no evidence"]
+
+
+class GroupRow(TypedDict, total=False):
+    """One row of ``evidence["groups"]``: what fairness, sliced performance and PII gates
+    write and the reporters read (more rate columns may follow, named by their metric)."""
+
+    group: str  # the group's label (personal data masked)
+    n: int  # rows in the group
+    value: float | None  # the metric in the group
+    judged: bool  # whether the group took part in the verdict (its denominator was enough)
+
+
+class GroupEvidence(TypedDict, total=False):
+    """The keys of a check's ``evidence`` that describe groups."""
+
+    column: str  # the sensitive feature or slice column
+    groups: list[GroupRow]
+    worst_group: str
+    count_label: str  # what ``n`` counts, when not rows
 
 
 class Outcome(str, enum.Enum):
@@ -45,9 +69,16 @@ _RANK = {
 }
 
 
-def worst(outcomes: list[Outcome], default: Outcome = Outcome.PASS) -> Outcome:
+def worst(outcomes: Sequence[Outcome], default: Outcome = Outcome.PASS) -> Outcome:
     """The worst of ``outcomes`` (``default`` when empty)."""
     return max(outcomes, key=lambda o: o.rank) if outcomes else default
+
+
+def gate_outcome(checks: Sequence[CheckResult]) -> Outcome:
+    """The one rule for a gate's outcome from its checks: the worst outcome of the checks
+    that ran; ``skipped`` when every check was skipped (or there are none)."""
+    ran = [c.outcome for c in checks if c.outcome is not Outcome.SKIPPED]
+    return worst(ran) if ran else Outcome.SKIPPED
 
 
 class _Data(BaseModel):
@@ -68,14 +99,14 @@ class CheckResult(_Data):
     id: str
     name: str
     outcome: Outcome
-    severity: str = "error"
+    severity: Severity = "error"
     message: str = ""
     observed: float | None = None
     threshold: dict[str, Any] = Field(default_factory=dict)
     threshold_text: str = ""
     interval: tuple[float, float] | None = None
     baseline: float | None = None
-    direction: str | None = None
+    direction: Literal["higher", "lower"] | None = None
     violated: bool = False
     inconclusive: str | None = None
     notes: tuple[str, ...] = ()
@@ -119,7 +150,7 @@ class WaiverRecord(_Data):
     approved_by: str
     expires: str
     ticket: str | None = None
-    status: str
+    status: WaiverStatus
     matched: tuple[str, ...] = ()
     broad: bool = False  # it matched checks of more than one gate: a reviewer should look
 
@@ -131,7 +162,7 @@ class ControlStatus(_Data):
     title: str = ""
     clause: str = ""
     source: str = ""
-    status: str
+    status: ControlState
     evidence: tuple[str, ...] = ()
     required: bool = False
 
@@ -156,7 +187,7 @@ class Report(_Data):
     policy_sha256: str = ""
     git_commit: str | None = None
     outcome: Outcome = Outcome.PASS
-    fail_on: str = "error"
+    fail_on: Literal["error", "warning"] = "error"
     duration_s: float = 0.0
     inputs: tuple[InputRecord, ...] = ()
     gates: tuple[GateResult, ...] = ()

@@ -31,14 +31,16 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mlgate.errors import NodePath
-from mlgate.report import Outcome
+from mlgate.report import (
+    Outcome,
+    Severity,
+)
 
-Severity = Literal["error", "warning", "info"]
 REL_TOLERANCE = 1e-9
 
 
@@ -237,6 +239,15 @@ def _regression_parts(
     return out
 
 
+VIOLATION_OUTCOME = {"error": Outcome.FAIL, "warning": Outcome.WARN, "info": Outcome.PASS}
+
+
+def violation_outcome(severity: str) -> Outcome:
+    """The one rule for what a violated check becomes: error -> fail, warning -> warn,
+    info -> pass (recorded as violated, never failing or warning)."""
+    return VIOLATION_OUTCOME[severity]
+
+
 def _verdict(threshold: Threshold, parts: list[Part]) -> Verdict:
     notes = tuple(f"{p.kind} not judged ({p.reason})" for p in parts if p.ok is None)
     judged = [p for p in parts if p.ok is not None]
@@ -245,5 +256,4 @@ def _verdict(threshold: Threshold, parts: list[Part]) -> Verdict:
     violated = any(p.ok is False for p in judged)
     if not violated:
         return Verdict(Outcome.PASS, False, tuple(parts), notes)
-    outcome = {"error": Outcome.FAIL, "warning": Outcome.WARN, "info": Outcome.PASS}
-    return Verdict(outcome[threshold.severity], True, tuple(parts), notes)
+    return Verdict(violation_outcome(threshold.severity), True, tuple(parts), notes)

@@ -73,7 +73,6 @@ from __future__ import annotations
 import builtins
 import itertools
 import math
-import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -83,6 +82,8 @@ from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
 from mlgate.gates.common.predictions import PredictionConfig, prepare, source_problems
 from mlgate.report import CheckResult
+from mlgate.stats.catalog import ALIASES, REGRESSION_BASES, SCORE_BASES
+from mlgate.stats.catalog import RATE_DIRECTIONS as COUNT_BASES
 from mlgate.thresholds import Direction, Threshold, range_problems
 
 if TYPE_CHECKING:
@@ -92,43 +93,6 @@ if TYPE_CHECKING:
     from mlgate.gates.base import RunContext
     from mlgate.stats.metrics import Data
 
-MISSING = "<missing>"
-COUNT_BASES = {
-    "selection_rate": Direction.HIGHER,
-    "true_positive_rate": Direction.HIGHER,
-    "false_positive_rate": Direction.LOWER,
-    "false_negative_rate": Direction.LOWER,
-    "true_negative_rate": Direction.HIGHER,
-    "accuracy": Direction.HIGHER,
-    "precision": Direction.HIGHER,
-    "recall": Direction.HIGHER,
-    "f1": Direction.HIGHER,
-    "balanced_accuracy": Direction.HIGHER,
-    "mcc": Direction.HIGHER,
-}
-SCORE_BASES = ("roc_auc", "pr_auc", "log_loss", "brier")
-REGRESSION_BASES = ("mae", "mse", "rmse", "r2", "mape")
-ALIASES = {
-    "tpr": "true_positive_rate",
-    "fpr": "false_positive_rate",
-    "fnr": "false_negative_rate",
-    "tnr": "true_negative_rate",
-    "accuracy_score": "accuracy",
-    "precision_score": "precision",
-    "recall_score": "recall",
-    "f1_score": "f1",
-    "balanced_accuracy_score": "balanced_accuracy",
-    "matthews_corrcoef": "mcc",
-    "roc_auc_score": "roc_auc",
-    "average_precision_score": "pr_auc",
-    "average_precision": "pr_auc",
-    "brier_score_loss": "brier",
-    "mean_absolute_error": "mae",
-    "mean_squared_error": "mse",
-    "root_mean_squared_error": "rmse",
-    "r2_score": "r2",
-    "mean_absolute_percentage_error": "mape",
-}
 NAMED = {
     "demographic_parity_difference": (("selection_rate",), "difference"),
     "demographic_parity_ratio": (("selection_rate",), "ratio"),
@@ -298,7 +262,6 @@ class Grouping:
 
 
 def _column_codes(config: FairnessConfig, frame: pd.DataFrame, column: str) -> Grouping:
-    import numpy as np
     import pandas as pd
 
     values = frame[column]
@@ -311,13 +274,10 @@ def _column_codes(config: FairnessConfig, frame: pd.DataFrame, column: str) -> G
         labels = [f"[{plain(a)}, {plain(b)})" for a, b in itertools.pairwise(edges)]
         values = pd.cut(values, edges, right=False, labels=labels)
     from mlgate.gates.pii.detect import masked_labels
+    from mlgate.stats.groups import group_codes
 
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    names = masked_labels([str(u) for u in uniques])
-    if (codes < 0).any():
-        codes = np.where(codes < 0, len(names), codes)
-        names.append(MISSING)
-    return Grouping(column, codes.astype(np.int64), names)
+    codes, names = group_codes(values, masked_labels)
+    return Grouping(column, codes, names)
 
 
 def _combine(parts: list[Grouping], name: str) -> Grouping:
@@ -469,10 +429,10 @@ class _Judge:
         return base
 
     def _rng(self) -> np.random.Generator:
-        import numpy as np
 
-        seed = [self.config.bootstrap.seed, zlib.crc32(self.check_name.encode())]
-        return np.random.default_rng(seed)
+        from mlgate.stats.groups import seeded_rng
+
+        return seeded_rng(self.config.bootstrap.seed, self.check_name)
 
     def _count_path(
         self, eligible: dict[str, np.ndarray], threshold: Threshold

@@ -58,7 +58,6 @@ References
 from __future__ import annotations
 
 import builtins
-import zlib
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -76,8 +75,6 @@ if TYPE_CHECKING:
     from mlgate.gates.base import RunContext
     from mlgate.stats.catalog import MetricDef
     from mlgate.stats.metrics import Data
-
-MISSING_GROUP = "<missing>"
 
 
 class PerformanceConfig(PredictionConfig):
@@ -148,9 +145,10 @@ def _all_score_metrics(config: PerformanceConfig) -> bool:
 
 
 def _rng(config: PerformanceConfig, name: str) -> np.random.Generator:
-    import numpy as np
 
-    return np.random.default_rng([config.bootstrap.seed, zlib.crc32(name.encode())])
+    from mlgate.stats.groups import seeded_rng
+
+    return seeded_rng(config.bootstrap.seed, name)
 
 
 def _estimate(
@@ -214,18 +212,13 @@ def _slice_check(
     ctx: RunContext,
 ) -> CheckResult:
     import numpy as np
-    import pandas as pd
 
+    from mlgate.gates.pii.detect import masked_labels
+    from mlgate.stats.groups import group_codes
     from mlgate.stats.metrics import compute, denominator_count
     from mlgate.thresholds import Direction
 
-    codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=True)
-    from mlgate.gates.pii.detect import masked_labels
-
-    labels = masked_labels([str(u) for u in uniques])
-    if (codes < 0).any():
-        codes = np.where(codes < 0, len(labels), codes)
-        labels.append(MISSING_GROUP)
+    codes, labels = group_codes(frame[column], masked_labels)
     sizes = np.bincount(codes, minlength=len(labels))
     groups: list[dict[str, Any]] = []
     eligible: list[tuple[float, int]] = []

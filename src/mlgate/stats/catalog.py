@@ -57,7 +57,50 @@ METRICS: dict[str, MetricDef] = {
         MetricDef("mape", ("regression",), _L, 0, INF, "row"),
     ]
 }
-ALIASES = {"average_precision": "pr_auc", "brier_score": "brier", "matthews": "mcc"}
+# Per-group rates of the fairness gate (and their direction); the rest of the metrics above.
+RATE_DIRECTIONS = {
+    "selection_rate": Direction.HIGHER,
+    "true_positive_rate": Direction.HIGHER,
+    "false_positive_rate": Direction.LOWER,
+    "false_negative_rate": Direction.LOWER,
+    "true_negative_rate": Direction.HIGHER,
+    "accuracy": Direction.HIGHER,
+    "precision": Direction.HIGHER,
+    "recall": Direction.HIGHER,
+    "f1": Direction.HIGHER,
+    "balanced_accuracy": Direction.HIGHER,
+    "mcc": Direction.HIGHER,
+}
+SCORE_BASES = ("roc_auc", "pr_auc", "log_loss", "brier")
+REGRESSION_BASES = ("mae", "mse", "rmse", "r2", "mape")
+_LIBRARY_NAMES = {
+    "tpr": "true_positive_rate",
+    "fpr": "false_positive_rate",
+    "fnr": "false_negative_rate",
+    "tnr": "true_negative_rate",
+    "accuracy_score": "accuracy",
+    "precision_score": "precision",
+    "recall_score": "recall",
+    "f1_score": "f1",
+    "balanced_accuracy_score": "balanced_accuracy",
+    "matthews_corrcoef": "mcc",
+    "roc_auc_score": "roc_auc",
+    "average_precision_score": "pr_auc",
+    "average_precision": "pr_auc",
+    "brier_score_loss": "brier",
+    "mean_absolute_error": "mae",
+    "mean_squared_error": "mse",
+    "root_mean_squared_error": "rmse",
+    "r2_score": "r2",
+    "mean_absolute_percentage_error": "mape",
+}
+# One home for every accepted alias: short forms and scikit-learn's function names.
+ALIASES = {
+    "average_precision": "pr_auc",
+    "brier_score": "brier",
+    "matthews": "mcc",
+    **_LIBRARY_NAMES,
+}
 
 
 def metric_def(name: str) -> MetricDef | None:

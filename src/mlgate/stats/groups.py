@@ -12,27 +12,47 @@ give 0, as scikit-learn's ``zero_division=0`` and fairlearn's rates do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from mlgate.stats.catalog import RATE_DIRECTIONS
+
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
-COUNT_BASES = (
-    "selection_rate",
-    "true_positive_rate",
-    "false_positive_rate",
-    "false_negative_rate",
-    "true_negative_rate",
-    "accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "balanced_accuracy",
-    "mcc",
-)
+COUNT_BASES = tuple(RATE_DIRECTIONS)
+MISSING = "<missing>"  # the group of rows whose group value is missing (NaN, None)
+
+
+def group_codes(
+    values: Any, labels: Callable[[list[str]], list[str]] = list
+) -> tuple[IntArray, list[str]]:
+    """Group code of every row (sorted by value) and each group's label.
+
+    The one rule for groups, shared by fairness groups and performance slices: missing
+    values form their own last group, :data:`MISSING`; ``labels`` turns the distinct values
+    into the labels the report shows (the gates mask personal data there).
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    names = labels([str(u) for u in uniques])
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(names), codes)
+        names.append(MISSING)
+    out: IntArray = codes.astype(np.int64)
+    return out, names
+
+
+def seeded_rng(seed: int, check_name: str) -> np.random.Generator:
+    """The one seed rule of bootstraps: the policy's seed mixed with the check's name, so
+    each check has its own reproducible stream."""
+    import zlib
+
+    return np.random.default_rng([seed, zlib.crc32(check_name.encode())])
 
 
 def count_cells(
