@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import Result
+
 from mlgate.report import CheckResult, Outcome, Report, gate_outcome
 from mlgate.thresholds import violation_outcome
 
@@ -73,9 +73,7 @@ def test_an_info_check_is_recorded_never_warned(
 def test_a_waiver_holds_through_its_expiry_day(
     cli: Run, write: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    waiver = (
-        "waivers:\n  - {check: q/accuracy, reason: r, approved_by: me, expires: 2026-06-30}\n"
-    )
+    waiver = "waivers:\n  - {check: q/accuracy, reason: r, approved_by: me, expires: 2026-06-30}\n"
     policy = _policy(write, tmp_path, waiver.replace("severity: info", ""))
     policy.write_text(policy.read_text().replace("{min: 0.99, severity: info}", "{min: 0.99}"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782777600")  # 2026-06-30, the expiry day

@@ -14,13 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import xmlschema
-from conftest import ROOT, Result, git
+from conftest import ROOT, SCHEMAS, Result, git
 from markdown_it import MarkdownIt
 
 from mlgate.report import Report
 
 Run = Callable[..., Result]
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
 FORMATS = ("text", "json", "markdown", "github", "sarif", "junit")
 
 EMAILS = ["jane.doe@example.com", "john.roe@example.org", "ann.lee@example.net"]

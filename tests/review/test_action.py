@@ -19,8 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
-from test_ci_formats import parse_outputs
+from conftest import ROOT, parse_outputs
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")

@@ -12,12 +12,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
+from conftest import SCHEMAS, parse_outputs
 
 from mlgate.report import Report
 from mlgate.reporters.github import escape_data, escape_property
 
 Run = Callable[..., object]
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
 def failing_example(example: Path) -> Path:
@@ -146,25 +146,6 @@ def test_warning_fails_junit_under_fail_on_warning(cli: Run, example: Path) -> N
     out = cli("check", policy, "-f", "junit", "--fail-on", "warning").out  # type: ignore[attr-defined]
     root = ET.fromstring(out.encode())
     assert root.find(".//testcase[@name='recall']/failure") is not None
-
-
-def parse_outputs(text: str) -> dict[str, str]:
-    """Parse a GITHUB_OUTPUT file written with the delimiter syntax."""
-    values: dict[str, str] = {}
-    lines = iter(text.splitlines())
-    for line in lines:
-        if "<<" in line:
-            name, delimiter = line.split("<<", 1)
-            body = []
-            for inner in lines:
-                if inner == delimiter:
-                    break
-                body.append(inner)
-            values[name] = "\n".join(body)
-        elif "=" in line:
-            name, value = line.split("=", 1)
-            values[name] = value
-    return values
 
 
 def test_summary_and_outputs(cli: Run, example: Path, tmp_path: Path) -> None:

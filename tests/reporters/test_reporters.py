@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, GOLDEN
 
 from mlgate.engine import RunOptions, run_policy
 from mlgate.policy import load_policy
@@ -133,6 +133,6 @@ def test_markdown_escaping() -> None:
 
 
 def test_json_golden_is_a_valid_report() -> None:
-    golden_json = Path(__file__).parent / "golden" / "json" / "mixed.json"
+    golden_json = GOLDEN / "json" / "mixed.json"
     report = Report.from_json(golden_json.read_text())
     assert json.loads(report.to_json()) == json.loads(golden_json.read_text())

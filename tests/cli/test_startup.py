@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import CASES, EXAMPLE
+
 HEAVY = [
     "numpy",
     "pandas",
@@ -47,14 +49,14 @@ def test_version_imports_nothing_heavy() -> None:
 
 
 def test_validate_imports_no_data_library(tmp_path: Path) -> None:
-    example = Path(__file__).resolve().parent.parent / "examples" / "credit-scoring" / "mlgate.yaml"
+    example = EXAMPLE / "mlgate.yaml"
     result = probe("validate", str(example), cwd=tmp_path)
     assert result["code"] == 0
     assert result["heavy"] == ["pydantic"]
 
 
 def test_a_performance_only_policy_never_imports_great_expectations(tmp_path: Path) -> None:
-    policy = Path(__file__).resolve().parent / "cases" / "action" / "failing" / "mlgate.yaml"
+    policy = CASES / "action" / "failing" / "mlgate.yaml"
     result = probe("check", "-q", str(policy), "-o", str(tmp_path / "r.json"))
     assert result["code"] == 1  # a performance gate that fails: the gate ran
     heavy = result["heavy"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import CASES as TESTS_CASES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from mlgate.errors import PolicyError
 from mlgate.policy import load_policy
 from mlgate.policy.source import parse_yaml
 
-CASES = Path(__file__).resolve().parent / "cases" / "invalid"
+CASES = TESTS_CASES / "invalid"
 
 VALID = """\
 version: 1
