@@ -13,14 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Result
 
 from mlgate.engine import RunOptions, run_policy
 from mlgate.errors import PolicyError
 from mlgate.policy import load_policy
 from mlgate.report import Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 TODAY = dt.date.today()
 
 
@@ -267,15 +267,15 @@ def test_lineage_against_dvc_lock(write: Callable[[str, str], Path], tmp_path: P
 
 def test_lineage_against_mlgate_lock(cli: Run, example: Path) -> None:
     policy = example / "mlgate.yaml"
-    assert cli("check", policy, "--only", "documentation").code == 0  # type: ignore[attr-defined]
+    assert cli("check", policy, "--only", "documentation").code == 0
     (example / "data" / "train.csv").write_text((example / "data" / "train.csv").read_text() + "\n")
     result = cli("check", policy, "--only", "documentation", "-f", "json")
     check = next(
         c for c in Report.model_validate_json(result.out).checks() if c.name == "lineage/train"
-    )  # type: ignore[attr-defined]
+    )
     assert check.outcome.value == "fail"
-    assert cli("lock", policy).code == 0  # type: ignore[attr-defined]
-    assert cli("check", policy, "--only", "documentation").code == 0  # type: ignore[attr-defined]
+    assert cli("lock", policy).code == 0
+    assert cli("check", policy, "--only", "documentation").code == 0
 
 
 def test_licences_and_required_files(write: Callable[[str, str], Path], tmp_path: Path) -> None:
@@ -311,7 +311,7 @@ def audited(cli: Run, example: Path, runs: int = 3) -> Path:
                 "check", example / "mlgate.yaml", "-q", "--audit-log", log, "-o", example / "r.json"
             ).code
             == 0
-        )  # type: ignore[attr-defined]
+        )
     return log
 
 
@@ -335,8 +335,8 @@ def test_audit_log_records_and_verifies(
         == hashlib.sha256((example / "r.json").read_bytes()).hexdigest()
     )
     result = cli("audit", "verify", log)
-    assert result.code == 0  # type: ignore[attr-defined]
-    assert "3 records, chain intact" in result.out  # type: ignore[attr-defined]
+    assert result.code == 0
+    assert "3 records, chain intact" in result.out
 
 
 def test_one_changed_byte_is_detected(cli: Run, example: Path) -> None:
@@ -345,8 +345,8 @@ def test_one_changed_byte_is_detected(cli: Run, example: Path) -> None:
     lines[1] = lines[1].replace('"outcome":"pass"', '"outcome":"fail"')
     log.write_text("\n".join(lines) + "\n")
     result = cli("audit", "verify", log)
-    assert result.code == 1  # type: ignore[attr-defined]
-    assert "line 2 (record 2): its content was changed after it was written" in result.err  # type: ignore[attr-defined]
+    assert result.code == 1
+    assert "line 2 (record 2): its content was changed after it was written" in result.err
 
 
 def test_a_removed_record_is_detected(cli: Run, example: Path) -> None:
@@ -354,17 +354,17 @@ def test_a_removed_record_is_detected(cli: Run, example: Path) -> None:
     lines = log.read_text().splitlines()
     log.write_text("\n".join([lines[0], lines[2]]) + "\n")
     result = cli("audit", "verify", log)
-    assert result.code == 1  # type: ignore[attr-defined]
-    assert "line 2: record(s) 2 are missing (removed) before record 3" in result.err  # type: ignore[attr-defined]
+    assert result.code == 1
+    assert "line 2: record(s) 2 are missing (removed) before record 3" in result.err
     log.write_text("\n".join(lines[1:]) + "\n")
-    assert "does not start at record 1" in cli("audit", "verify", log).err  # type: ignore[attr-defined]
+    assert "does not start at record 1" in cli("audit", "verify", log).err
 
 
 def test_swapped_records_are_detected(cli: Run, example: Path) -> None:
     log = audited(cli, example)
     lines = log.read_text().splitlines()
     log.write_text("\n".join([lines[0], lines[2], lines[1]]) + "\n")
-    err = cli("audit", "verify", log).err  # type: ignore[attr-defined]
+    err = cli("audit", "verify", log).err
     assert "line 2: record(s) 2 are missing (removed) before record 3" in err
     assert "line 3: record 2 comes after record 3 (reordered)" in err
 
@@ -405,13 +405,13 @@ def test_every_pack_validates_and_runs_on_the_example(name: str, tmp_path: Path)
 
 
 def test_packs_list_and_show(cli: Run) -> None:
-    listed = cli("packs", "list").out  # type: ignore[attr-defined]
+    listed = cli("packs", "list").out
     for name in ("level3-baseline", "eu-ai-act-high-risk", "nist-ai-rmf", "gdpr-pii"):
         assert name in listed
-    assert "eu-ai-act:*" in cli("packs", "show", "eu-ai-act-high-risk").out  # type: ignore[attr-defined]
+    assert "eu-ai-act:*" in cli("packs", "show", "eu-ai-act-high-risk").out
     missing = cli("packs", "show", "eu-ai-act")
-    assert missing.code == 2  # type: ignore[attr-defined]
-    assert "did you mean `eu-ai-act-high-risk`" in missing.err  # type: ignore[attr-defined]
+    assert missing.code == 2
+    assert "did you mean `eu-ai-act-high-risk`" in missing.err
 
 
 def test_disabling_a_pack_gate_is_recorded(tmp_path: Path) -> None:
@@ -426,7 +426,7 @@ def test_disabling_a_pack_gate_is_recorded(tmp_path: Path) -> None:
 
 
 def test_the_example_markdown_shows_the_compliance_matrix(cli: Run, example: Path) -> None:
-    out = cli("check", example / "mlgate.yaml", "-f", "markdown").out  # type: ignore[attr-defined]
+    out = cli("check", example / "mlgate.yaml", "-f", "markdown").out
     matrix = out.split("### Compliance")[1].split("###")[0]
     for article in ("art9", "art10", "art11", "art12", "art13", "art14", "art15"):
         assert f"`eu-ai-act:{article}`" in matrix

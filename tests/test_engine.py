@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 from mlgate.engine import RunOptions, run_policy
 from mlgate.errors import PluginError
@@ -16,7 +17,7 @@ from mlgate.gates.registry import _validate
 from mlgate.policy import load_policy
 from mlgate.report import Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 def test_each_input_is_parsed_once_however_many_gates_read_it(example: Path) -> None:
@@ -88,7 +89,7 @@ def test_a_gate_that_raises_does_not_stop_the_others(
     def flaky(self: object, config: object, ctx: object) -> object:
         if getattr(config, "id", "") == "model-quality":
             raise ZeroDivisionError("unexpected")
-        return original(self, config, ctx)  # type: ignore[arg-type]
+        return original(self, config, ctx)
 
     monkeypatch.setattr(gate_class, "run", flaky)
     report, _ = run_policy(load_policy(example / "mlgate.yaml"))
@@ -117,7 +118,7 @@ def test_plugin_gate_runs_like_a_builtin(cli: Run, example: Path) -> None:
         policy_file.read_text() + "  - type: row_count\n    data: train\n    rows: {min: 5000}\n"
     )
     result = cli("check", policy_file, "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
     rows = next(c for c in report.checks() if c.id == "row_count/rows")
     assert (rows.observed, rows.outcome.value) == (4000, "fail")
     assert rows.location is not None
@@ -125,7 +126,7 @@ def test_plugin_gate_runs_like_a_builtin(cli: Run, example: Path) -> None:
         rows.location.line
         == policy_file.read_text().splitlines().index("    rows: {min: 5000}") + 1
     )
-    assert result.code == 1  # type: ignore[attr-defined]
+    assert result.code == 1
 
 
 class NoType(BaseGate):

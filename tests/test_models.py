@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Result
 from sklearn.linear_model import LogisticRegression
 
 from mlgate.report import Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 class Exploit:
@@ -67,8 +68,8 @@ def test_malicious_pickle_is_refused_without_opt_in(cli: Run, tmp_path: Path) ->
     policy = tmp_path / "mlgate.yaml"
     policy.write_text(policy_for("model.pkl"))
     result = cli("check", policy, "-f", "json")
-    assert result.code == 1  # type: ignore[attr-defined]
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    assert result.code == 1
+    report = Report.model_validate_json(result.out)
     assert report.gates[0].outcome.value == "error"
     assert "runs code when loaded; refusing to load it" in report.gates[0].message
     assert not marker.exists()
@@ -100,8 +101,8 @@ def test_skops_and_onnx_give_the_same_metrics_as_sklearn(cli: Run, tmp_path: Pat
         policy = tmp_path / f"{name}.yaml"
         policy.write_text(policy_for(name))
         result = cli("check", policy, "-f", "json")
-        assert result.code == 0, result.out  # type: ignore[attr-defined]
-        checks = {c.name: c.observed for c in Report.model_validate_json(result.out).checks()}  # type: ignore[attr-defined]
+        assert result.code == 0, result.out
+        checks = {c.name: c.observed for c in Report.model_validate_json(result.out).checks()}
         assert checks["accuracy"] == pytest.approx(expected_acc, abs=1e-9)
         assert checks["roc_auc"] == pytest.approx(expected_auc, abs=1e-5)  # float32 in ONNX
 
@@ -114,6 +115,6 @@ def test_skops_untrusted_types_are_refused(cli: Run, tmp_path: Path) -> None:
     policy = tmp_path / "mlgate.yaml"
     policy.write_text(policy_for("model.skops"))
     result = cli("check", policy, "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
     assert "types that are not trusted: test_models.CustomModel" in report.gates[0].message
     assert "trusted_types" in report.gates[0].message

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 from mlgate.report import Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 def test_example_passes_through_the_installed_entry_point(mlgate_exe: Run, example: Path) -> None:
@@ -27,8 +28,8 @@ def test_example_passes_through_the_installed_entry_point(mlgate_exe: Run, examp
         "-o",
         example / "out" / "report.md",
     )
-    assert result.code == 0, result.err  # type: ignore[attr-defined]
-    assert "PASSED" in result.out  # type: ignore[attr-defined]
+    assert result.code == 0, result.err
+    assert "PASSED" in result.out
     markdown = (example / "out" / "report.md").read_text()
     assert markdown.startswith("## ✅ mlgate: credit-scoring-release — passed")
     assert "model-quality/roc_auc[region]" in markdown
@@ -42,8 +43,8 @@ def test_unmeetable_threshold_fails_and_names_check_and_line(
     policy.write_text(text)
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "min: 0.99" in s)
     result = mlgate_exe("check", policy, "-f", "markdown")
-    assert result.code == 1  # type: ignore[attr-defined]
-    out = result.out  # type: ignore[attr-defined]
+    assert result.code == 1
+    out = result.out
     needs_attention = out.split("### Needs attention")[1].split("### Gates")[0]
     assert "`model-quality/accuracy`" in needs_attention
     assert f"mlgate.yaml:{line}" in needs_attention
@@ -55,9 +56,9 @@ def test_invalid_policy_exits_2_without_traceback(
 ) -> None:
     policy = write("mlgate.yaml", "version: 1\ngates:\n  - type: performance\n    data: x\n")
     result = mlgate_exe("check", policy)
-    assert result.code == 2  # type: ignore[attr-defined]
-    assert "Traceback" not in result.err  # type: ignore[attr-defined]
-    assert re.search(r"mlgate.yaml:3: gates\[0\]\.task: required key is missing", result.err)  # type: ignore[attr-defined]
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    assert re.search(r"mlgate.yaml:3: gates\[0\]\.task: required key is missing", result.err)
 
 
 def test_missing_and_unreadable_inputs_error_their_gate_only(cli: Run, example: Path) -> None:
@@ -65,7 +66,7 @@ def test_missing_and_unreadable_inputs_error_their_gate_only(cli: Run, example: 
     (example / "data" / "eval.csv").unlink()
     report_path = example / "report.json"
     result = cli("check", policy, "-f", "json", "-o", report_path)
-    assert result.code == 1  # type: ignore[attr-defined]
+    assert result.code == 1
     report = Report.from_json(report_path.read_bytes())
     outcomes = {g.id: g.outcome.value for g in report.gates}
     assert outcomes == {
@@ -85,15 +86,15 @@ def test_missing_and_unreadable_inputs_error_their_gate_only(cli: Run, example: 
 def test_unparseable_input_is_a_gate_error(cli: Run, example: Path) -> None:
     (example / "artifacts" / "predictions.csv").write_bytes(b'a,b\n1,"unterminated\n')
     result = cli("check", example / "mlgate.yaml", "--only", "model-quality")
-    assert result.code == 1  # type: ignore[attr-defined]
-    assert "not valid csv" in result.out  # type: ignore[attr-defined]
+    assert result.code == 1
+    assert "not valid csv" in result.out
 
 
 def test_missing_column_names_input_and_suggests(cli: Run, example: Path) -> None:
     policy = example / "mlgate.yaml"
     policy.write_text(policy.read_text().replace("label: y_true", "label: y_ture"))
     result = cli("check", policy, "--only", "model-quality", "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
     assert (
         report.gates[0].message
         == "input `predictions` has no column `y_ture` (did you mean `y_true`?)"
@@ -102,26 +103,26 @@ def test_missing_column_names_input_and_suggests(cli: Run, example: Path) -> Non
 
 def test_only_and_skip(cli: Run, example: Path) -> None:
     result = cli("check", example / "mlgate.yaml", "--skip", "model-quality-live", "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
     outcomes = {g.id: g.outcome.value for g in report.gates}
     assert outcomes["model-quality-live"] == "skipped"
     assert {v for k, v in outcomes.items() if k != "model-quality-live"} == {"pass"}
     bad = cli("check", example / "mlgate.yaml", "--only", "model-qualty")
-    assert bad.code == 2  # type: ignore[attr-defined]
-    assert "did you mean `model-quality`" in bad.err  # type: ignore[attr-defined]
+    assert bad.code == 2
+    assert "did you mean `model-quality`" in bad.err
 
 
 def test_fail_on_warning(cli: Run, example: Path) -> None:
     policy = example / "mlgate.yaml"
     policy.write_text(policy.read_text().replace("recall:   {min: 0.15", "recall:   {min: 0.5"))
-    assert cli("check", policy).code == 0  # type: ignore[attr-defined]
-    assert cli("check", policy, "--fail-on", "warning").code == 1  # type: ignore[attr-defined]
+    assert cli("check", policy).code == 0
+    assert cli("check", policy, "--fail-on", "warning").code == 1
 
 
 def test_regression_against_a_baseline_report(cli: Run, example: Path) -> None:
     policy = example / "mlgate.yaml"
     baseline = example / "baseline" / "main.json"
-    assert cli("check", policy, "-f", "json", "-o", baseline).code == 0  # type: ignore[attr-defined]
+    assert cli("check", policy, "-f", "json", "-o", baseline).code == 0
     # the same predictions, with 8 % of scores replaced by noise: roc_auc drops
     preds = example / "artifacts" / "predictions.csv"
     lines = preds.read_text().splitlines()
@@ -131,7 +132,7 @@ def test_regression_against_a_baseline_report(cli: Run, example: Path) -> None:
             row[2] = f"{(i * 7919 % 1000) / 1000:.3f}"
     preds.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n")
     result = cli("check", policy, "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
     check = next(c for c in report.checks() if c.id == "model-quality/roc_auc")
     assert check.baseline is not None
     assert check.outcome.value == "fail"
@@ -143,28 +144,28 @@ def test_bad_baseline_is_a_usage_error(cli: Run, example: Path) -> None:
     bad = example / "bad.json"
     bad.write_text("{not json")
     result = cli("check", example / "mlgate.yaml", "--baseline", bad)
-    assert result.code == 2  # type: ignore[attr-defined]
-    assert "not a valid mlgate report" in result.err  # type: ignore[attr-defined]
+    assert result.code == 2
+    assert "not a valid mlgate report" in result.err
 
 
 def test_output_pairing_errors(cli: Run, example: Path) -> None:
     policy = example / "mlgate.yaml"
     two_stdout = cli("check", policy, "-f", "json", "-f", "markdown")
-    assert two_stdout.code == 2  # type: ignore[attr-defined]
+    assert two_stdout.code == 2
     too_many = cli("check", policy, "-f", "json", "-o", example / "a.json", "-o", example / "b.md")
-    assert too_many.code == 2  # type: ignore[attr-defined]
+    assert too_many.code == 2
     inferred = cli("check", policy, "-o", example / "a.json", "-o", example / "b.md")
-    assert inferred.code == 0  # type: ignore[attr-defined]
+    assert inferred.code == 0
     assert Report.from_json((example / "a.json").read_bytes()).outcome.value == "pass"
     assert (example / "b.md").read_text().startswith("## ✅")
     unknown = cli("check", policy, "-f", "yaml")
-    assert unknown.code == 2  # type: ignore[attr-defined]
+    assert unknown.code == 2
 
 
 def test_json_report_round_trips(cli: Run, example: Path) -> None:
     result = cli("check", example / "mlgate.yaml", "-f", "json")
-    report = Report.from_json(result.out)  # type: ignore[attr-defined]
-    assert report.to_json() == result.out  # type: ignore[attr-defined]
+    report = Report.from_json(result.out)
+    assert report.to_json() == result.out
     assert report.schema_version == 1
     assert {i.name for i in report.inputs} == {
         "train",
@@ -178,17 +179,17 @@ def test_json_report_round_trips(cli: Run, example: Path) -> None:
 
 def test_validate_list_gates_schema_explain_version(cli: Run, example: Path) -> None:
     ok = cli("validate", example / "mlgate.yaml")
-    assert ok.code == 0  # type: ignore[attr-defined]
-    assert "ok (7 gates, 5 inputs)" in ok.out  # type: ignore[attr-defined]
-    gates = cli("list-gates").out  # type: ignore[attr-defined]
+    assert ok.code == 0
+    assert "ok (7 gates, 5 inputs)" in ok.out
+    gates = cli("list-gates").out
     assert "performance" in gates
     assert "row_count" in gates
-    schema = json.loads(cli("schema").out)  # type: ignore[attr-defined]
+    schema = json.loads(cli("schema").out)
     assert schema["title"] == "mlgate policy"
     assert "PerformanceConfig" in json.dumps(schema["properties"]["gates"])
-    assert "Policy example" in cli("explain", "performance").out  # type: ignore[attr-defined]
-    assert cli("explain", "perf").code == 2  # type: ignore[attr-defined]
-    assert cli("--version").out.strip().startswith("mlgate, version")  # type: ignore[attr-defined]
+    assert "Policy example" in cli("explain", "performance").out
+    assert cli("explain", "perf").code == 2
+    assert cli("--version").out.strip().startswith("mlgate, version")
 
 
 def test_internal_error_exits_3_with_traceback(
@@ -201,9 +202,9 @@ def test_internal_error_exits_3_with_traceback(
 
     monkeypatch.setattr(mlgate.engine, "run_policy", broken)
     result = cli("check", example / "mlgate.yaml")
-    assert result.code == 3  # type: ignore[attr-defined]
-    assert "Traceback" in result.err  # type: ignore[attr-defined]
-    assert "this is a bug in mlgate" in result.err  # type: ignore[attr-defined]
+    assert result.code == 3
+    assert "Traceback" in result.err
+    assert "this is a bug in mlgate" in result.err
 
 
 def test_ctrl_c_exits_130(cli: Run, example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -214,8 +215,8 @@ def test_ctrl_c_exits_130(cli: Run, example: Path, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(mlgate.engine, "run_policy", interrupted)
     result = cli("check", example / "mlgate.yaml")
-    assert result.code == 130  # type: ignore[attr-defined]
-    assert "interrupted" in result.err  # type: ignore[attr-defined]
+    assert result.code == 130
+    assert "interrupted" in result.err
 
 
 def test_sigint_to_a_real_process_exits_130(example: Path) -> None:

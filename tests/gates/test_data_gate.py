@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from conftest import ROOT
+from conftest import ROOT, Result
 
 from mlgate.report import CheckResult, Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 CASES = ROOT / "tests" / "cases" / "gx"
 
 
@@ -42,8 +42,8 @@ def run(
         + body
     )
     result = cli("check", policy, "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
-    return result.code, {c.name: c for c in report.checks()}, report  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
+    return result.code, {c.name: c for c in report.checks()}, report
 
 
 BODY = """\
@@ -140,7 +140,7 @@ def test_names_and_arguments_are_checked_by_validate(cli: Run, tmp_path: Path) -
         "      - expect_column_values_to_not_be_nul: {column: a}\n"
         "      - expect_column_values_to_be_between: {colum: a}\n"
     )
-    err = cli("validate", policy).err  # type: ignore[attr-defined]
+    err = cli("validate", policy).err
     assert (
         "p.yaml:7: gates[0].expectations[0].expect_column_values_to_not_be_nul: unknown expectation (did you mean `expect_column_values_to_not_be_null`?)"
         in err
@@ -180,14 +180,14 @@ def test_init_writes_a_policy_that_passes_on_its_data(
     data = ROOT / "examples" / "credit-scoring" / "data" / "train.csv"
     out = tmp_path / "mlgate.yaml"
     result = cli("init", "--data", data, "--label", "defaulted", "--out", out)
-    assert result.code == 0  # type: ignore[attr-defined]
+    assert result.code == 0
     text = out.read_text()
     assert '"sex": ["F", "M"]' in text
     assert "# Sensitive-feature candidates (confirm before use): age, sex, age_band" in text
-    assert cli("check", out, "-q").code == 0  # type: ignore[attr-defined]
+    assert cli("check", out, "-q").code == 0
     again = cli("init", "--data", data, "--out", out)
-    assert again.code == 2  # type: ignore[attr-defined]
-    assert "not overwriting" in again.err  # type: ignore[attr-defined]
-    assert cli("init", "--data", data, "--out", out, "--force").code == 0  # type: ignore[attr-defined]
+    assert again.code == 2
+    assert "not overwriting" in again.err
+    assert cli("init", "--data", data, "--out", out, "--force").code == 0
     wrong = cli("init", "--data", data, "--label", "defaulted_", "--out", tmp_path / "x.yaml")
-    assert "did you mean `defaulted`" in wrong.err  # type: ignore[attr-defined]
+    assert "did you mean `defaulted`" in wrong.err

@@ -5,23 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, Result
 
 from mlgate.report import Report
 
 
 def test_gate_is_an_error_with_the_install_hint_and_validate_warns(
-    cli: Callable[..., object], tmp_path: Path
+    cli: Callable[..., Result], tmp_path: Path
 ) -> None:
     import importlib.util
 
     assert importlib.util.find_spec("deepchecks") is None  # the main environment has no deepchecks
     policy = EXAMPLE / "deepchecks.yaml"
     result = cli("check", policy, "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
-    assert result.code == 1  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
+    assert result.code == 1
     assert all(g.outcome.value == "error" for g in report.gates)
     assert "pip install 'mlgate[deepchecks]'" in report.gates[0].message
     validated = cli("validate", policy)
-    assert validated.code == 0  # type: ignore[attr-defined]
-    assert "warning: gate `integrity`: deepchecks is not installed" in validated.err  # type: ignore[attr-defined]
+    assert validated.code == 0
+    assert "warning: gate `integrity`: deepchecks is not installed" in validated.err

@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Result
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 from mlgate.gates.drift.stats import FINE_BINS, categorical_drift, numeric_drift
 from mlgate.report import Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 RNG = np.random.default_rng(11)
 
 
@@ -69,7 +70,7 @@ def run_drift(
         "gates:\n  - type: drift\n    reference: ref\n    current: cur\n" + body
     )
     result = cli("check", policy, "-f", "json")
-    return result.code, Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    return result.code, Report.model_validate_json(result.out)
 
 
 def frame(n: int, shift: float = 0.0, seed: int = 0) -> pd.DataFrame:
@@ -132,4 +133,4 @@ def test_errors(cli: Run, tmp_path: Path) -> None:
         policy.read_text().replace("    columns: [agee]\n", "    metrics: {pzi: {max: 1}}\n")
     )
     result = cli("validate", policy)
-    assert "unknown drift metric (did you mean `psi`?)" in result.err  # type: ignore[attr-defined]
+    assert "unknown drift metric (did you mean `psi`?)" in result.err

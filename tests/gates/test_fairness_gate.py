@@ -8,12 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Result
 from fairlearn import metrics as flm
 from sklearn import metrics as skm
 
 from mlgate.report import CheckResult, Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 def biased_frame(n: int = 4000, seed: int = 0, bias: float = 0.0) -> pd.DataFrame:
@@ -45,7 +46,7 @@ def run_gate(cli: Run, tmp_path: Path, frame: pd.DataFrame, body: str) -> tuple[
         "    score: s\n" + body
     )
     result = cli("check", policy, "-f", "json")
-    return result.code, Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    return result.code, Report.model_validate_json(result.out)
 
 
 def checks(report: Report) -> dict[str, CheckResult]:
@@ -235,7 +236,7 @@ def test_regression_task_metrics_by_group(cli: Run, tmp_path: Path) -> None:
         + body
     )
     result = cli("check", policy, "-f", "json")
-    found = checks(Report.model_validate_json(result.out))  # type: ignore[attr-defined]
+    found = checks(Report.model_validate_json(result.out))
     expected = flm.mean_absolute_error_group_max(frame.y, frame.p, sensitive_features=frame.sex)
     assert found["mean_absolute_error_group_max[sex]"].observed == pytest.approx(
         expected, abs=1e-12
@@ -269,7 +270,7 @@ def test_count_bootstrap_agrees_with_fairlearns_bootstrap(cli: Run, tmp_path: Pa
     assert ours[1] == pytest.approx(float(high), abs=0.15 * width)
     eo = found["equalized_odds_difference[sex]"]
     assert eo.interval is not None
-    assert eo.interval[0] <= eo.observed <= eo.interval[1]  # type: ignore[operator]
+    assert eo.interval[0] <= eo.observed <= eo.interval[1]
 
 
 def test_score_metric_interval_comes_from_fairlearn(cli: Run, tmp_path: Path) -> None:
@@ -333,8 +334,8 @@ def test_policy_errors_for_fairness_metrics(cli: Run, tmp_path: Path) -> None:
         "      roc_auc_group_min: {min: 0.5}\n"
     )
     result = cli("validate", policy)
-    err = result.err  # type: ignore[attr-defined]
-    assert result.code == 2  # type: ignore[attr-defined]
+    err = result.err
+    assert result.code == 2
     assert "p.yaml:10: gates[0].bins.age: `age` is not a sensitive or control feature" in err
     assert (
         "p.yaml:12: gates[0].metrics.demographic_parity_diff: unknown fairness metric (did you mean `demographic_parity_difference`?)"
@@ -375,10 +376,10 @@ def test_disparity_regression_against_a_baseline(cli: Run, tmp_path: Path) -> No
         "  - id: fair\n    type: fairness\n    data: preds\n    label: y\n    prediction: p\n"
         + body
     )
-    assert cli("check", policy, "-o", tmp_path / "main.json").code == 0  # type: ignore[attr-defined]
+    assert cli("check", policy, "-o", tmp_path / "main.json").code == 0
     biased_frame(bias=0.25).to_csv(tmp_path / "preds.csv", index=False)
     result = cli("check", policy, "-f", "json")
-    check = checks(Report.model_validate_json(result.out))["demographic_parity_difference[sex]"]  # type: ignore[attr-defined]
+    check = checks(Report.model_validate_json(result.out))["demographic_parity_difference[sex]"]
     assert check.baseline is not None
     assert check.outcome.value == "fail"
     assert "max_regression" in check.message
@@ -399,7 +400,7 @@ def test_predictions_from_a_model_input(cli: Run, tmp_path: Path) -> None:
         "    sensitive_features: [sex]\n    metrics:\n      demographic_parity_difference: {max: 1}\n"
     )
     result = cli("check", policy, "-f", "json")
-    check = checks(Report.model_validate_json(result.out))["demographic_parity_difference[sex]"]  # type: ignore[attr-defined]
+    check = checks(Report.model_validate_json(result.out))["demographic_parity_difference[sex]"]
     predicted = model.predict(frame[["age", "s"]])
     expected = flm.demographic_parity_difference(frame.y, predicted, sensitive_features=frame.sex)
     assert check.observed == pytest.approx(expected, abs=1e-12)

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Result
 from sklearn import metrics as skm
 
 from mlgate.report import CheckResult, Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 def run_gate(cli: Run, tmp_path: Path, frame: pd.DataFrame, gate: str) -> tuple[int, Report]:
@@ -20,8 +21,8 @@ def run_gate(cli: Run, tmp_path: Path, frame: pd.DataFrame, gate: str) -> tuple[
     policy = tmp_path / "mlgate.yaml"
     policy.write_text("version: 1\ninputs:\n  preds: {path: preds.csv}\ngates:\n" + gate)
     result = cli("check", policy, "-f", "json")
-    assert result.err == "" or "error" not in result.err, result.err  # type: ignore[attr-defined]
-    return result.code, Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    assert result.err == "" or "error" not in result.err, result.err
+    return result.code, Report.model_validate_json(result.out)
 
 
 def by_name(report: Report) -> dict[str, CheckResult]:
@@ -67,7 +68,7 @@ def test_slices_judge_the_worst_eligible_group(cli: Run, tmp_path: Path) -> None
         assert group["value"] == pytest.approx(skm.accuracy_score(part.y, part.p), rel=1e-12)
     auc = checks["roc_auc"]
     assert auc.interval is not None
-    assert auc.interval[0] < auc.observed < auc.interval[1]  # type: ignore[operator]
+    assert auc.interval[0] < auc.observed < auc.interval[1]
     assert code == 0
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Result
 
 from mlgate.gates.pii.detect import (
     builtin_entities,
@@ -21,7 +21,7 @@ from mlgate.gates.pii.detect import (
 )
 from mlgate.report import CheckResult, Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 CASES = ROOT / "tests" / "cases" / "pii"
 RAW = [
     "jane.roe@mail.net",
@@ -109,8 +109,8 @@ def by_name(report: Report) -> dict[str, CheckResult]:
 
 def test_leaks_fail_naming_column_count_and_masked_examples(cli: Run, tmp_path: Path) -> None:
     result = cli("check", leaky_policy(tmp_path), "-f", "json")
-    assert result.code == 1  # type: ignore[attr-defined]
-    checks = by_name(Report.model_validate_json(result.out))  # type: ignore[attr-defined]
+    assert result.code == 1
+    checks = by_name(Report.model_validate_json(result.out))
     email = checks["email"]
     assert email.observed == 3  # support@example.com is allow-listed
     groups = {g["group"]: g for g in email.evidence["groups"]}
@@ -136,10 +136,10 @@ def test_column_names_that_signal_personal_data(cli: Run, tmp_path: Path) -> Non
         "    allow: {columns: [hashed_email]}\n"
     )
     result = cli("check", policy, "-f", "json")
-    check = by_name(Report.model_validate_json(result.out))["column_names"]  # type: ignore[attr-defined]
+    check = by_name(Report.model_validate_json(result.out))["column_names"]
     assert (check.observed, check.outcome.value) == (2, "warn")
     assert "first_name (name), DateOfBirth (date_of_birth)" in check.message
-    assert result.code == 0  # type: ignore[attr-defined]
+    assert result.code == 0
 
 
 def test_notebook_output_leak_points_at_the_cell(cli: Run, tmp_path: Path) -> None:
@@ -149,8 +149,8 @@ def test_notebook_output_leak_points_at_the_cell(cli: Run, tmp_path: Path) -> No
         "version: 1\ngates:\n  - type: pii\n    paths: ['*.ipynb']\n    entities: [email]\n"
     )
     result = cli("check", policy, "-f", "json")
-    assert result.code == 1  # type: ignore[attr-defined]
-    email = by_name(Report.model_validate_json(result.out))["email"]  # type: ignore[attr-defined]
+    assert result.code == 1
+    email = by_name(Report.model_validate_json(result.out))["email"]
     (group,) = email.evidence["groups"]
     assert group["group"].endswith("leak.ipynb (cells, output)")
     assert group["positions"] == "2"
@@ -172,8 +172,8 @@ def test_no_raw_value_reaches_any_output(cli: Run, tmp_path: Path, fmt: str) -> 
         audit,
         "--debug",
     )
-    everything = result.out + result.err + (tmp_path / "summary.md").read_text() + audit.read_text()  # type: ignore[attr-defined]
-    assert result.code == 1  # type: ignore[attr-defined]
+    everything = result.out + result.err + (tmp_path / "summary.md").read_text() + audit.read_text()
+    assert result.code == 1
     for raw in RAW:
         assert raw not in everything, f"{raw!r} leaked into {fmt}"
 
@@ -185,7 +185,7 @@ def test_thresholds_allow_lists_and_column_selection(cli: Run, tmp_path: Path) -
     )
     report = Report.model_validate_json(
         cli("check", leaky_policy(tmp_path, extra), "-f", "json").out
-    )  # type: ignore[attr-defined]
+    )
     checks = by_name(report)
     assert set(checks) == {"email", "ip_address", "column_names"}
     assert (checks["email"].observed, checks["email"].outcome.value) == (
@@ -197,7 +197,7 @@ def test_thresholds_allow_lists_and_column_selection(cli: Run, tmp_path: Path) -
 
 def test_max_rate_and_sample(cli: Run, tmp_path: Path) -> None:
     policy = leaky_policy(tmp_path, "    max_rate: 0.5\n    sample: {rows: 3, seed: 1}\n")
-    report = Report.model_validate_json(cli("check", policy, "-f", "json").out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(cli("check", policy, "-f", "json").out)
     email = by_name(report)["email"]
     assert email.evidence["scanned_values"] < 20
     assert 0 < (email.observed or 0) <= 1
@@ -213,7 +213,7 @@ def test_custom_entity_with_validator(cli: Run, tmp_path: Path) -> None:
         "      - {name: employee_id, pattern: 'EMP-[1-9]\\d{5}'}\n"
         "      - {name: badge, pattern: '\\d{4}-\\d{4}-\\d{4}-\\d{4}', validator: luhn}\n"
     )
-    checks = by_name(Report.model_validate_json(cli("check", policy, "-f", "json").out))  # type: ignore[attr-defined]
+    checks = by_name(Report.model_validate_json(cli("check", policy, "-f", "json").out))
     assert checks["employee_id"].observed == 1
     assert checks["employee_id"].evidence["groups"][0]["examples"] == "***-******"
     assert checks["badge"].observed == 1
@@ -225,7 +225,7 @@ def test_policy_errors(cli: Run, tmp_path: Path) -> None:
         "version: 1\ngates:\n  - type: pii\n    entities: [emial, person]\n"
         "    custom_entities: [{name: x, pattern: '(unclosed'}]\n"
     )
-    err = cli("validate", policy).err  # type: ignore[attr-defined]
+    err = cli("validate", policy).err
     assert "nothing to scan" in err
     assert "unknown entity `emial` (did you mean `email`?)" in err
     assert "`person` needs `engine: presidio`" in err
@@ -234,14 +234,14 @@ def test_policy_errors(cli: Run, tmp_path: Path) -> None:
 
 def test_presidio_engine_without_presidio_is_a_clear_error(cli: Run, tmp_path: Path) -> None:
     policy = leaky_policy(tmp_path, "    engine: presidio\n")
-    report = Report.model_validate_json(cli("check", policy, "-f", "json").out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(cli("check", policy, "-f", "json").out)
     gate = report.gates[0]
     assert gate.outcome.value == "error"
     assert "engine: presidio needs" in gate.message
 
 
 def test_the_example_has_a_pii_gate_that_passes(cli: Run, example: Path) -> None:
-    report = Report.model_validate_json(cli("check", example / "mlgate.yaml", "-f", "json").out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(cli("check", example / "mlgate.yaml", "-f", "json").out)
     pii = next(g for g in report.gates if g.type == "pii")
     assert pii.outcome.value == "pass"
     assert all(c.observed == 0 for c in pii.checks)

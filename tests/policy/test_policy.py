@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import CASES as TESTS_CASES
+from conftest import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,14 +57,14 @@ def test_gate_id_defaults_to_type(write: Callable[[str, str], Path]) -> None:
 @pytest.mark.parametrize("case", sorted(p.stem for p in CASES.glob("*.yaml")))
 def test_invalid_policy_errors_match_golden(
     case: str,
-    cli: Callable[..., object],
+    cli: Callable[..., Result],
     golden: Callable[[str, str], None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(CASES)
     result = cli("validate", f"{case}.yaml")
-    assert result.code == 2  # type: ignore[attr-defined]
-    err = result.err  # type: ignore[attr-defined]
+    assert result.code == 2
+    err = result.err
     assert "Traceback" not in err
     assert err.startswith(f"{case}.yaml:")
     golden(f"errors/{case}.txt", err)
@@ -144,8 +145,8 @@ def test_extends_merges_gates_by_id_and_keeps_locations(write: Callable[[str, st
     write("base/base.yaml", BASE)
     policy = load_policy(write("child.yaml", CHILD))
     quality = policy.gates[0].config
-    assert quality.metrics["accuracy"].min == 0.9  # type: ignore[attr-defined]
-    assert quality.metrics["f1"].min == 0.7  # type: ignore[attr-defined]
+    assert quality.metrics["accuracy"].min == 0.9
+    assert quality.metrics["f1"].min == 0.7
     assert [g.id for g in policy.gates] == ["quality", "second"]
     assert [w.reason for w in policy.doc.waivers] == ["base", "child"]
     assert set(policy.doc.inputs) == {"preds", "extra"}

@@ -233,12 +233,10 @@ def test_null_removes_a_key_from_the_pack(cli: Run, write: Callable[..., Path]) 
         + "gates:\n  - id: model-quality\n    metrics:\n      roc_auc: {confidence: null}\n",
     )
     gate = next(g for g in load_policy(head).gates if g.id == "model-quality")
-    assert gate.config.metrics["roc_auc"].confidence is None  # type: ignore[attr-defined]
+    assert gate.config.metrics["roc_auc"].confidence is None
     assert (
         next(g for g in load_policy(base).gates if g.id == "model-quality")
-        .config.metrics[  # type: ignore[attr-defined]
-            "roc_auc"
-        ]
+        .config.metrics["roc_auc"]
         .confidence
         == 0.95
     )

@@ -12,12 +12,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import SCHEMAS, parse_outputs
+from conftest import SCHEMAS, Result, parse_outputs
 
 from mlgate.report import Report
 from mlgate.reporters.github import escape_data, escape_property
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 def failing_example(example: Path) -> Path:
@@ -53,8 +53,8 @@ def test_annotations_point_at_the_threshold_lines(
     monkeypatch.setenv("GITHUB_WORKSPACE", str(example.parent.parent))
     policy = failing_example(example)
     result = cli("check", Path(example.name) / "mlgate.yaml", "-f", "github")
-    out = result.out  # type: ignore[attr-defined]
-    assert result.code == 1  # type: ignore[attr-defined]
+    out = result.out
+    assert result.code == 1
     prefix = f"{example.parent.name}/{example.name}/mlgate.yaml"
     accuracy = line_of(policy, "accuracy: {min: 0.99}")
     recall = line_of(policy, "recall:   {min: 0.5")
@@ -80,7 +80,7 @@ def sarif_schema() -> dict[str, object]:
 def test_sarif_validates_against_the_official_schema(cli: Run, example: Path) -> None:
     policy = failing_example(example)
     result = cli("check", policy, "-f", "sarif")
-    log = json.loads(result.out)  # type: ignore[attr-defined]
+    log = json.loads(result.out)
     jsonschema.Draft4Validator(sarif_schema()).validate(log)
     run = log["runs"][0]
     rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
@@ -100,12 +100,12 @@ def test_sarif_validates_against_the_official_schema(cli: Run, example: Path) ->
 
 def test_sarif_fingerprints_are_stable_across_runs(cli: Run, example: Path) -> None:
     policy = failing_example(example)
-    first = json.loads(cli("check", policy, "-f", "sarif").out)  # type: ignore[attr-defined]
+    first = json.loads(cli("check", policy, "-f", "sarif").out)
     policy.write_text(policy.read_text().replace("accuracy: {min: 0.99}", "accuracy: {min: 0.95}"))
-    second = json.loads(cli("check", policy, "-f", "sarif").out)  # type: ignore[attr-defined]
+    second = json.loads(cli("check", policy, "-f", "sarif").out)
 
     def prints(log: dict[str, object]) -> dict[str, str]:
-        results = log["runs"][0]["results"]  # type: ignore[index]
+        results = log["runs"][0]["results"]
         return {
             r["properties"]["checkId"]: r["partialFingerprints"]["mlgateCheckId/v1"]
             for r in results
@@ -121,8 +121,8 @@ def test_junit_validates_against_the_jenkins_xsd(cli: Run, example: Path) -> Non
     text = text.replace("inputs:", "inputs:\n  nowhere: {path: data/nowhere.csv}", 1)
     policy.write_text(text)
     result = cli("check", policy, "-f", "junit")
-    out = result.out  # type: ignore[attr-defined]
-    assert out.startswith("<?xml"), result.err  # type: ignore[attr-defined]
+    out = result.out
+    assert out.startswith("<?xml"), result.err
     xmlschema.XMLSchema(SCHEMAS / "junit-10.xsd").validate(out)
     root = ET.fromstring(out.encode())
     suites = {s.get("name"): s for s in root.iter("testsuite")}
@@ -143,7 +143,7 @@ def test_junit_validates_against_the_jenkins_xsd(cli: Run, example: Path) -> Non
 def test_warning_fails_junit_under_fail_on_warning(cli: Run, example: Path) -> None:
     policy = example / "mlgate.yaml"
     policy.write_text(policy.read_text().replace("recall:   {min: 0.15", "recall:   {min: 0.5"))
-    out = cli("check", policy, "-f", "junit", "--fail-on", "warning").out  # type: ignore[attr-defined]
+    out = cli("check", policy, "-f", "junit", "--fail-on", "warning").out
     root = ET.fromstring(out.encode())
     assert root.find(".//testcase[@name='recall']/failure") is not None
 
@@ -164,7 +164,7 @@ def test_summary_and_outputs(cli: Run, example: Path, tmp_path: Path) -> None:
         "--github-output",
         outputs,
     )
-    assert result.code == 1  # type: ignore[attr-defined]
+    assert result.code == 1
     assert summary.read_text().startswith("earlier step\n## ❌ mlgate")
     values = parse_outputs(outputs.read_text())
     assert values == {
@@ -176,3 +176,18 @@ def test_summary_and_outputs(cli: Run, example: Path, tmp_path: Path) -> None:
         "waived": "1",
     }
     assert Report.from_json(report.read_bytes()).failed()
+
+
+@pytest.mark.parametrize("case", ["pass", "mixed", "every-outcome"])
+def test_every_fixture_renders_valid_sarif_and_junit(case: str) -> None:
+    from pathlib import Path
+
+    from mlgate.report import Report
+    from mlgate.reporters import RenderOptions, renderer
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    report = Report.from_json((fixtures / f"{case}.json").read_text())
+    sarif = json.loads(renderer("sarif")(report, RenderOptions()))
+    jsonschema.Draft4Validator(sarif_schema()).validate(sarif)
+    junit = renderer("junit")(report, RenderOptions())
+    xmlschema.XMLSchema(SCHEMAS / "junit-10.xsd").validate(junit)

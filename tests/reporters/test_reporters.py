@@ -1,4 +1,9 @@
-"""Every output format against reviewed golden files (`pytest --update-goldens`)."""
+"""Every output format against reviewed golden files (`pytest --update-goldens`).
+
+Reporters are tested apart from the gates: their goldens are rendered from fixed report
+fixtures (`fixtures/pass.json`, `mixed.json`, `every-outcome.json`), so a change in a
+metric does not churn them. The engine's own JSON is compared with `golden/engine/`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from conftest import EXAMPLE, GOLDEN
 
 from mlgate.engine import RunOptions, run_policy
 from mlgate.policy import load_policy
-from mlgate.report import Report
+from mlgate.report import Outcome, Report
 from mlgate.reporters import FORMATS, RenderOptions, renderer
 from mlgate.reporters.markdown import esc
 
@@ -71,18 +76,31 @@ SUFFIX = {
 }
 
 
-@pytest.mark.parametrize("case", ["pass", "mixed"])
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture(case: str) -> Report:
+    return Report.from_json((FIXTURES / f"{case}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", ["pass", "mixed", "every-outcome"])
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_format_matches_golden(
-    fmt: str,
-    case: str,
-    example: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    golden: Callable[[str, str], None],
+def test_format_matches_golden(fmt: str, case: str, golden: Callable[[str, str], None]) -> None:
+    text = renderer(fmt)(fixture(case), RenderOptions(color=False, width=140))
+    golden(f"{fmt}/{case}.{SUFFIX[fmt]}", text)
+
+
+@pytest.mark.parametrize("case", ["pass", "mixed"])
+def test_the_engine_report_matches_golden(
+    case: str, example: Path, monkeypatch: pytest.MonkeyPatch, golden: Callable[[str, str], None]
 ) -> None:
     report = make_report(example, case, monkeypatch)
-    text = renderer(fmt)(report, RenderOptions(color=False, width=140))
-    golden(f"{fmt}/{case}.{SUFFIX[fmt]}", text)
+    golden(f"engine/{case}.json", report.to_json())
+
+
+def test_the_every_outcome_fixture_has_every_outcome() -> None:
+    counts = fixture("every-outcome").counts()
+    assert all(counts[o.value] >= 1 for o in Outcome), counts
 
 
 def test_rendering_is_deterministic(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,6 +151,6 @@ def test_markdown_escaping() -> None:
 
 
 def test_json_golden_is_a_valid_report() -> None:
-    golden_json = GOLDEN / "json" / "mixed.json"
+    golden_json = GOLDEN / "engine" / "mixed.json"
     report = Report.from_json(golden_json.read_text())
     assert json.loads(report.to_json()) == json.loads(golden_json.read_text())

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Result
 
 from mlgate.review.github import COMMENT_LIMIT
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 class FakeGitHub:
@@ -122,10 +123,10 @@ def test_creates_once_then_updates_never_duplicates(
 ) -> None:
     report = report_file(cli, example)
     first = cli("comment", report)
-    assert first.code == 0  # type: ignore[attr-defined]
-    assert "created" in first.out  # type: ignore[attr-defined]
+    assert first.code == 0
+    assert "created" in first.out
     second = cli("comment", report)
-    assert "updated" in second.out  # type: ignore[attr-defined]
+    assert "updated" in second.out
     ours = [c for c in github.comments if "<!-- mlgate-report:" in c["body"]]
     assert len(ours) == 1
     assert "mlgate: credit-scoring-release — passed" in ours[0]["body"]
@@ -154,9 +155,9 @@ def test_api_errors_are_warnings_not_failures(
     report = report_file(cli, example)
     github.fail_with = status
     result = cli("comment", report)
-    assert result.code == 0  # type: ignore[attr-defined]
-    assert f"answered {status}" in result.err  # type: ignore[attr-defined]
-    assert "warning: could not comment" in result.err  # type: ignore[attr-defined]
+    assert result.code == 0
+    assert f"answered {status}" in result.err
+    assert "warning: could not comment" in result.err
 
 
 def test_not_a_pull_request_is_a_warning(
@@ -166,8 +167,8 @@ def test_not_a_pull_request_is_a_warning(
     event.write_text(json.dumps({"ref": "refs/heads/main"}))
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     result = cli("comment", report_file(cli, example))
-    assert result.code == 0  # type: ignore[attr-defined]
-    assert "no pull request" in result.err  # type: ignore[attr-defined]
+    assert result.code == 0
+    assert "no pull request" in result.err
     assert github.calls == []
 
 

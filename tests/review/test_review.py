@@ -7,9 +7,11 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from conftest import Result
+
 from mlgate.report import Report
 
-Run = Callable[..., object]
+Run = Callable[..., Result]
 
 
 def test_report_diff_lists_new_failures_fixes_and_deltas(cli: Run, example: Path) -> None:
@@ -23,16 +25,16 @@ def test_report_diff_lists_new_failures_fixes_and_deltas(cli: Run, example: Path
     )
     policy.write_text(text)
     cli("check", policy, "-o", head)
-    data = json.loads(cli("diff", base, head, "-f", "json").out)  # type: ignore[attr-defined]
+    data = json.loads(cli("diff", base, head, "-f", "json").out)
     assert {d["id"] for d in data["new_failures"]} == {
         "model-quality/accuracy",
         "model-quality/accuracy[region]",
         "model-quality/accuracy[age_band]",
     }
     assert "model-quality-live/accuracy" in data["removed_checks"]
-    markdown = cli("diff", base, head, "-f", "markdown").out  # type: ignore[attr-defined]
+    markdown = cli("diff", base, head, "-f", "markdown").out
     assert "**New failures (3):**" in markdown
-    text_out = cli("diff", base, head).out  # type: ignore[attr-defined]
+    text_out = cli("diff", base, head).out
     assert "NEW FAILURE  model-quality/accuracy" in text_out
 
 
@@ -52,7 +54,7 @@ def test_metric_deltas_are_direction_aware(cli: Run, example: Path) -> None:
         gates.append(gate.model_copy(update={"checks": tuple(checks)}))
     head = example / "head.json"
     head.write_text(report.model_copy(update={"gates": tuple(gates)}).to_json())
-    changed = {d["id"]: d for d in json.loads(cli("diff", base, head, "-f", "json").out)["changed"]}  # type: ignore[attr-defined]
+    changed = {d["id"]: d for d in json.loads(cli("diff", base, head, "-f", "json").out)["changed"]}
     assert changed["model-quality/roc_auc"]["change"] == "worse"
     assert changed["model-quality/log_loss"]["change"] == "better"
     assert changed["model-quality/accuracy"]["change"] == "same"
@@ -102,7 +104,7 @@ def test_policy_diff_finds_every_loosening(cli: Run, tmp_path: Path) -> None:
     head = tmp_path / "head.yaml"
     base.write_text(BASE_POLICY)
     head.write_text(loosened(BASE_POLICY))
-    rows = json.loads(cli("diff", "--policy", base, head, "-f", "json").out)  # type: ignore[attr-defined]
+    rows = json.loads(cli("diff", "--policy", base, head, "-f", "json").out)
     weakening = {(r["where"], r["message"]) for r in rows if r["weakens"]}
     assert ("quality/metrics.accuracy", "`min` 0.8 → 0.7") in weakening
     assert ("quality/metrics.f1", "`severity` error → warning") in weakening
@@ -140,14 +142,14 @@ def test_check_with_base_ref_reports_policy_changes(
 ) -> None:
     repo = repo_with_history(tmp_path)
     result = cli("check", repo / "mlgate.yaml", "--base-ref", "main", "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
     review = next(g for g in report.gates if g.id == "policy-changes")
     assert review.outcome.value == "warn"
     accuracy = next(c for c in review.checks if c.name == "quality/metrics.accuracy")
     assert accuracy.outcome.value == "warn"
     assert accuracy.location is not None
     assert accuracy.location.line == 14
-    assert result.code == 0  # type: ignore[attr-defined]
+    assert result.code == 0
 
 
 def test_policy_changes_fail_makes_a_loosening_fail_the_run(cli: Run, tmp_path: Path) -> None:
@@ -157,18 +159,18 @@ def test_policy_changes_fail_makes_a_loosening_fail_the_run(cli: Run, tmp_path: 
         policy.read_text().replace("version: 1\n", "version: 1\npolicy_changes: fail\n")
     )
     result = cli("check", policy, "--base-ref", "main", "-f", "json")
-    report = Report.model_validate_json(result.out)  # type: ignore[attr-defined]
+    report = Report.model_validate_json(result.out)
     assert next(g for g in report.gates if g.id == "policy-changes").outcome.value == "fail"
-    assert result.code == 1  # type: ignore[attr-defined]
-    text = cli("diff", "--base-ref", "main", policy).out  # type: ignore[attr-defined]
+    assert result.code == 1
+    text = cli("diff", "--base-ref", "main", policy).out
     assert "WEAKENS  quality/metrics.accuracy: `min` 0.8 → 0.7" in text
 
 
 def test_unknown_base_ref_is_a_usage_error(cli: Run, tmp_path: Path) -> None:
     repo = repo_with_history(tmp_path)
     result = cli("check", repo / "mlgate.yaml", "--base-ref", "no-such-branch")
-    assert result.code == 2  # type: ignore[attr-defined]
-    assert "cannot find the revision `no-such-branch`" in result.err  # type: ignore[attr-defined]
+    assert result.code == 2
+    assert "cannot find the revision `no-such-branch`" in result.err
 
 
 def test_policy_new_at_base_has_no_weakening(cli: Run, tmp_path: Path) -> None:
@@ -177,6 +179,6 @@ def test_policy_new_at_base_has_no_weakening(cli: Run, tmp_path: Path) -> None:
     result = cli("check", repo / "new.yaml", "--base-ref", "main", "-f", "json")
     review = next(
         g for g in Report.model_validate_json(result.out).gates if g.id == "policy-changes"
-    )  # type: ignore[attr-defined]
+    )
     assert review.checks == ()
     assert "the policy is new there" in review.message

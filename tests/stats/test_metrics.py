@@ -81,7 +81,7 @@ def test_multiclass_averaged_metric_equals_sklearn(name: str, average: str) -> N
 def test_multiclass_metric_equals_sklearn(name: str, reference: object) -> None:
     y, p, s = multiclass_data()
     ours = compute(name, Data("multiclass", y, p, s, k=4))
-    assert ours == pytest.approx(reference(y, p, s), rel=1e-12)  # type: ignore[operator]
+    assert ours == pytest.approx(reference(y, p, s), rel=1e-12)
 
 
 REGRESSION = {
