@@ -80,3 +80,23 @@ def test_two_plugins_with_one_gate_type_name_are_an_error(tmp_path: Path) -> Non
     assert "two installed distributions register the gate type `performance`" in done.stderr
     assert "rogue-gates 1.0" in done.stderr
     assert "mlgate " in done.stderr
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """No import cycles, counting function-local and TYPE_CHECKING imports too."""
+    import grimp
+
+    graph = grimp.build_graph("mlgate", include_external_packages=False)
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            if graph.find_shortest_chain(importer=imported, imported=module):
+                cycles.append((module, imported))
+    assert cycles == []
+
+
+def test_every_diff_format_reaches_mlgate_diff() -> None:
+    from mlgate.reporters import DIFF_FORMATS
+    from mlgate.reporters.diff import POLICY_DIFF, REPORT_DIFF
+
+    assert set(DIFF_FORMATS) == set(REPORT_DIFF) == set(POLICY_DIFF)

@@ -10,6 +10,7 @@ import click
 
 from mlgate.cli._app import cli
 from mlgate.errors import ExitCode, UsageError
+from mlgate.reporters import DIFF_FORMATS
 
 if TYPE_CHECKING:
     pass
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json"]),  # the keys of reporters.diff.REPORT_DIFF
+    type=click.Choice(DIFF_FORMATS),
     default="text",
     show_default=True,
 )

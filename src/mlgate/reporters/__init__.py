@@ -34,6 +34,10 @@ FORMATS: dict[str, str] = {
 
 Renderer = Callable[["Report", RenderOptions], str]
 
+# Formats of `mlgate diff` (the renderers are in reporters/diff.py; a test keeps the two in
+# step, and this name list stays importable without pydantic for a fast `mlgate --help`).
+DIFF_FORMATS = ("text", "markdown", "json")
+
 
 def renderer(name: str) -> Renderer:
     """The render function of format ``name``.
