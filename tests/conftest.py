@@ -108,31 +108,22 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
 
 
 @pytest.fixture(scope="session")
-def wheel_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """mlgate built as a wheel and installed (without dependencies) into a folder.
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """mlgate built as a wheel from this checkout (once per test session)."""
+    build = tmp_path_factory.mktemp("wheel")
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+    subprocess.run([*pip, "-w", str(build), str(ROOT)], check=True, capture_output=True)
+    return next(build.glob("mlgate-*.whl"))
+
+
+@pytest.fixture(scope="session")
+def wheel_site(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """The wheel installed (without dependencies) into a folder.
 
     Tests of user-facing flows run it from temporary repositories outside this checkout,
     with this folder first on PYTHONPATH, so nothing from the checkout (its `policies/`, its
     git history, its working directory) can make a flow pass that fails for a user.
     """
-    build = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(build),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(build.glob("mlgate-*.whl"))
     site = tmp_path_factory.mktemp("site")
     subprocess.run(
         [

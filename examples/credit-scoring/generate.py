@@ -60,17 +60,7 @@ def main() -> None:
     evaluation.to_csv(HERE / "data" / "eval.csv", index=False)
     sio.dump(model, HERE / "artifacts" / "model.skops")
     score = model.predict_proba(evaluation[FEATURES])[:, 1]
-    predictions = pd.DataFrame(
-        {
-            "y_true": evaluation["defaulted"],
-            "y_pred": (score >= 0.5).astype(int),
-            "y_score": np.round(score, 6),
-            "sex": evaluation["sex"],
-            "age_band": evaluation["age_band"],
-            "region": evaluation["region"],
-        }
-    )
-    predictions.to_csv(HERE / "artifacts" / "predictions.csv", index=False)
+    predictions_frame(evaluation, score).to_csv(HERE / "artifacts" / "predictions.csv", index=False)
     earlier_model_predictions(train, evaluation)
 
 
@@ -83,7 +73,14 @@ def earlier_model_predictions(train: pd.DataFrame, evaluation: pd.DataFrame) -> 
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     model.fit(train[EARLIER_FEATURES], train["defaulted"])
     score = model.predict_proba(evaluation[EARLIER_FEATURES])[:, 1]
-    earlier = pd.DataFrame(
+    predictions_frame(evaluation, score).to_csv(
+        HERE / "artifacts" / "predictions-v1.csv", index=False
+    )
+
+
+def predictions_frame(evaluation: pd.DataFrame, score: np.ndarray) -> pd.DataFrame:
+    """Labels, predictions at 0.5, scores and the sensitive columns of the evaluation set."""
+    return pd.DataFrame(
         {
             "y_true": evaluation["defaulted"],
             "y_pred": (score >= 0.5).astype(int),
@@ -93,7 +90,6 @@ def earlier_model_predictions(train: pd.DataFrame, evaluation: pd.DataFrame) -> 
             "region": evaluation["region"],
         }
     )
-    earlier.to_csv(HERE / "artifacts" / "predictions-v1.csv", index=False)
 
 
 if __name__ == "__main__":
