@@ -68,7 +68,9 @@ def _positive(fake: Faker, locale: str, rng: random.Random) -> tuple[str, str] |
 
 
 def _negative(rng: random.Random) -> str:
-    choice = rng.randrange(12)
+    choice = rng.randrange(16)
+    if choice >= 12:
+        return _timestamp_like(rng, choice - 12)
     if choice == 0:  # 16 digits failing Luhn
         digits = "4" + "".join(rng.choice("0123456789") for _ in range(14))
         bad = str((int(_luhn_digit(digits)) + rng.randint(1, 9)) % 10)
@@ -100,6 +102,21 @@ def _negative(rng: random.Random) -> str:
     if choice == 10:
         return f"v{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 99)}"
     return f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1950, 2026)}"
+
+
+def _timestamp_like(rng: random.Random, kind: int) -> str:
+    """Hard negatives from real tables: pandas date-times (with and without fractional
+    seconds), times, UUIDs whose groups are all digits, year-prefixed case numbers."""
+    day = f"{rng.randint(1990, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    clock = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    if kind == 0:
+        return f"{day} {clock}" + (f".{rng.randint(0, 999999):06d}" if rng.random() < 0.5 else "")
+    if kind == 1:
+        return f"{clock}.{rng.randint(0, 999999):06d}"
+    if kind == 2:
+        groups = (8, 4, 4, 4, 12)
+        return "-".join("".join(rng.choice("0123456789") for _ in range(g)) for g in groups)
+    return f"case {rng.randint(1990, 2026)}-{rng.randint(0, 999999):06d}"
 
 
 TEMPLATES = [

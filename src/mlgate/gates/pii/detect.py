@@ -280,18 +280,47 @@ PHONE_EXTRACT = r"(?<![\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?![\w-]|\.\d
 
 ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 
+# Look-alikes that are never personal data: their spans block phone and card candidates.
+# pandas/ISO dates and date-times (with fractional seconds and time zones), times, UUIDs
+# (whose hex groups can be all digits) and year-prefixed case numbers.
+DATE = r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?"
+DATETIME = (
+    rf"(?<!\d){DATE}(?:[ T]{TIME}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?(?!\d)"
+    rf"|(?<![\d:]){TIME}(?![\d:])"
+)
+UUID = r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])"
+CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}[-/]\d{4,8}(?![\w-])"
+
+
+def _look_alikes() -> tuple[Entity, ...]:
+    def never(value: str) -> bool:
+        return True
+
+    return (
+        Entity("datetime", DATETIME, never, mask_all),
+        Entity("uuid", UUID, never, mask_all),
+        Entity("case_number", CASE_NUMBER, never, mask_all),
+    )
+
 
 def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict[str, Entity]:
     """The built-in entities, configured."""
     ip_valid = make_ip_validator(ignore_private_ips)
+    look_alikes = _look_alikes()
     email = Entity("email", EMAIL, valid_email, mask_email)
     iban = Entity("iban", IBAN, valid_iban, mask_iban)
-    card = Entity("credit_card", CARD, valid_card, mask_card, before=(iban,))
+    card = Entity("credit_card", CARD, valid_card, mask_card, before=(iban, *look_alikes))
     ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****")
     ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip)
     phone_valid = make_phone_validator(phone_regions)
     phone = Entity(
-        "phone", PHONE, phone_valid, mask_phone, PHONE_EXTRACT, (email, iban, card, ssn, ip)
+        "phone",
+        PHONE,
+        phone_valid,
+        mask_phone,
+        PHONE_EXTRACT,
+        (email, iban, card, ssn, ip, *look_alikes),
     )
     return {
         "email": email,
@@ -441,11 +470,15 @@ def mask_text(text: str) -> str:
     enter a report, so an e-mail used as a group is shown as ``j***@e***.com``.
     """
     spans: list[tuple[int, int, str]] = []
+    blocked = [(s, e) for other in _look_alikes() for s, e, _ in other.spans(text)]
     for entity in _label_entities():
         if not entity.regex.search(text):
             continue
         for start, end, value in entity.spans(text):
-            if not any(start < e and s < end for s, e, _ in spans):
+            taken = [(s, e) for s, e, _ in spans]
+            if entity.name in ("phone", "credit_card"):
+                taken += blocked
+            if not any(start < e and s < end for s, e in taken):
                 spans.append((start, end, entity.mask(value)))
     for start, end, masked in sorted(spans, reverse=True):
         text = text[:start] + masked + text[end:]

@@ -1,0 +1,72 @@
+"""Real-world look-alikes of personal data are not findings: a criminal-justice table with
+two pandas timestamp columns once gave 13,814 phone "findings" and no true one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from conftest import Result
+
+from mlgate.gates.pii.detect import builtin_entities, mask_text
+
+Run = Callable[..., Result]
+
+LOOK_ALIKES = [
+    "2013-08-13 06:03:42",  # pandas datetime
+    "2001-09-21 23:27:58.856936",  # with fractional seconds
+    "2024-01-05T10:11:12+02:00",  # ISO 8601 with a time zone
+    "2024-01-05T10:11:12.123Z",
+    "2013-08-13",
+    "23:27:58.856936",  # a time
+    "12345678-1234-5678-1234-567812345678",  # a UUID whose groups are all digits
+    "6725-4579-1390-8842",  # a UUID fragment
+    "case 2019-004512",  # a year-prefixed case number
+    "screened 2013-01-28 00:00:00, released 2013-02-01 09:15:00",
+]
+PHONES = ["+44 20 7946 0958", "(212) 555-0199", "call 020 7946 0958 after 10:30"]
+
+
+def test_look_alikes_are_not_phones_or_cards() -> None:
+    entities = builtin_entities(["US", "GB", "DE", "FR", "ES", "IT", "NL", "CA", "AU", "IN"], False)
+    for text in LOOK_ALIKES:
+        assert {n: e.find(text) for n, e in entities.items() if e.find(text)} == {}, text
+        assert mask_text(text) == text, text
+    for text in PHONES:
+        assert entities["phone"].find(text), text
+
+
+def test_a_table_of_timestamps_passes_and_real_phones_still_fail(
+    cli: Run, write: Callable[..., Path], tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(4)
+    n = 2000
+    stamps = pd.Timestamp("2013-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), unit="s")
+    frame = pd.DataFrame(
+        {
+            "screening_date": stamps,
+            "c_jail_in": stamps + pd.to_timedelta(rng.random(n) * 1e5, unit="s"),  # fractions
+            "note": rng.choice(LOOK_ALIKES, n),
+        }
+    )
+    frame.to_csv(tmp_path / "people.csv", index=False)
+    policy = write(
+        "mlgate.yaml",
+        "version: 1\ninputs:\n  people: {path: people.csv}\ngates:\n"
+        "  - id: pii\n    type: pii\n    data: people\n    entities: [phone, credit_card]\n"
+        "    max_findings: 0\n    column_names: {severity: info}\n",
+    )
+    result = cli("check", policy, "-q", "-f", "json")
+    report = json.loads(result.out)
+    found = {c["id"]: c["observed"] for g in report["gates"] for c in g["checks"]}
+    assert found["pii/phone"] == 0, found
+    assert found["pii/credit_card"] == 0, found
+    assert result.code == 0
+    frame.loc[:2, "note"] = PHONES
+    frame.to_csv(tmp_path / "people.csv", index=False)
+    report = json.loads(cli("check", policy, "-q", "-f", "json").out)
+    found = {c["id"]: c["observed"] for g in report["gates"] for c in g["checks"]}
+    assert found["pii/phone"] == 3
