@@ -226,34 +226,53 @@ class Entity:
     mask: Callable[[str], str]
     extract: str = ""  # Python regex for the values (defaults to ``pattern``)
     before: tuple[Entity, ...] = ()  # entities whose values are blanked out first
+    blocker: bool = False  # a look-alike: its spans only block other entities' candidates
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", re.compile(self.extract or self.pattern))
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, value) of every validated value in ``text``."""
+    def spans(
+        self, text: str, skip: list[tuple[int, int]] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, value) of every validated value in ``text``.
+
+        Candidates overlapping a ``skip`` span are dropped before they are validated (the
+        validators, phone numbers above all, are the expensive part)."""
         out = []
         for match in self.regex.finditer(text):
+            start, end = match.span()
+            if skip and any(start < te and ts < end for ts, te in skip):
+                continue
             value = match.group(0)
             if self.name == "iban":
                 value = iban_value(value) or ""
-                end = _iban_end(text, match.start(), len(value))
+                end = _iban_end(text, start, len(value))
                 if value and not (end < len(text) and text[end].isalnum()):
-                    out.append((match.start(), end, value))
+                    out.append((start, end, value))
             elif self.validate(value):
-                out.append((match.start(), match.end(), value))
+                out.append((start, end, value))
         return out
 
     def find(self, text: str) -> list[str]:
-        """Validated values in ``text`` that are not part of a ``before`` entity's value."""
-        found = self.spans(text)
-        if not found or not self.before:
-            return [value for _, _, value in found]
+        """Validated values in ``text`` that are not part of a ``before`` entity's value.
+
+        Mask, then detect: candidates inside look-alikes (dates, times, UUIDs, case
+        numbers; cheap, unvalidated spans) are never validated; candidates that validate are
+        then dropped when they overlap another entity's validated value."""
+        blocked = [
+            (s, e)
+            for other in self.before
+            if other.blocker and other.regex.search(text)
+            for s, e, _ in other.spans(text)
+        ]
+        found = self.spans(text, blocked)
+        if not found:
+            return []
         taken = [
             (s, e)
             for other in self.before
-            if other.regex.search(text)
+            if not other.blocker and other.regex.search(text)
             for s, e, _ in other.spans(text)
         ]
         return [v for s, e, v in found if not any(s < te and ts < e for ts, te in taken)]
@@ -298,9 +317,9 @@ def _look_alikes() -> tuple[Entity, ...]:
         return True
 
     return (
-        Entity("datetime", DATETIME, never, mask_all),
-        Entity("uuid", UUID, never, mask_all),
-        Entity("case_number", CASE_NUMBER, never, mask_all),
+        Entity("datetime", DATETIME, never, mask_all, blocker=True),
+        Entity("uuid", UUID, never, mask_all, blocker=True),
+        Entity("case_number", CASE_NUMBER, never, mask_all, blocker=True),
     )
 
 
