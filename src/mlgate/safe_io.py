@@ -90,13 +90,3 @@ def _read_pipe(fd: int, limit: int, timeout: float) -> bytes:
         size += len(chunk)
         if size > limit:
             raise _too_large(limit)
-
-
-def check_regular(path: Path) -> None:
-    """Raise :class:`ReadRefusedError` unless ``path`` is a regular file (or does not exist)."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return
-    if not stat.S_ISREG(mode):
-        raise ReadRefusedError("not a regular file (a device, pipe, socket or directory)")

@@ -312,6 +312,7 @@ UUID = r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?
 CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}[-/]\d{4,8}(?![\w-])"
 
 
+@functools.cache
 def _look_alikes() -> tuple[Entity, ...]:
     def never(value: str) -> bool:
         return True
