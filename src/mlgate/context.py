@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ class RunContext:
         store: InputStore,
         baseline: Report | None,
         baseline_missing: str,
+        today: dt.date | None = None,
     ) -> None:
         self.policy = policy
         self.spec = spec
@@ -36,11 +38,29 @@ class RunContext:
         self.baseline = baseline
         self.baseline_missing = baseline_missing
         self._baseline_values = _observed_by_id(baseline)
+        self._today = today or dt.date.today()
 
     @property
     def gate_id(self) -> str:
         """The id of the running gate."""
         return self.spec.id
+
+    @property
+    def today(self) -> dt.date:
+        """The run's date (``SOURCE_DATE_EPOCH`` when set): ages and expiry are judged on it."""
+        return self._today
+
+    def declared_sensitive(self, name: str) -> dict[str, list[str]]:
+        """Columns of input ``name`` that gates of the policy declare as sensitive features
+        (fairness), each with the ids of those gates."""
+        out: dict[str, list[str]] = {}
+        for spec in self.policy.gates:
+            config = spec.config
+            if getattr(config, "data", None) != name:
+                continue
+            for column in getattr(config, "sensitive_features", None) or ():
+                out.setdefault(str(column), []).append(spec.id)
+        return out
 
     @property
     def on_inconclusive(self) -> str:

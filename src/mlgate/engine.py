@@ -67,7 +67,7 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
     for n, spec in enumerate(policy.gates):
         if options.progress:
             options.progress("start", spec.id, n, total)
-        ctx = RunContext(policy, spec, store, baseline, baseline_missing)
+        ctx = RunContext(policy, spec, store, baseline, baseline_missing, options.today)
         results.append(_run_gate(spec, ctx, options))
         if options.progress:
             options.progress("end", spec.id, n + 1, total)

@@ -139,7 +139,11 @@ def test_column_names_that_signal_personal_data(cli: Run, tmp_path: Path) -> Non
     check = by_name(Report.model_validate_json(result.out))["column_names"]
     assert (check.observed, check.outcome.value) == (2, "warn")
     assert "first_name (name), DateOfBirth (date_of_birth)" in check.message
-    assert result.code == 0
+    # the birth-date column's value is a plausible date of birth: found by value, masked
+    birth = by_name(Report.model_validate_json(result.out))["date_of_birth"]
+    assert (birth.observed, birth.evidence["groups"][0]["examples"]) == (1, "****-**-**")
+    assert "2000-01-01" not in result.out
+    assert result.code == 1
 
 
 def test_notebook_output_leak_points_at_the_cell(cli: Run, tmp_path: Path) -> None:
@@ -187,7 +191,7 @@ def test_thresholds_allow_lists_and_column_selection(cli: Run, tmp_path: Path) -
         cli("check", leaky_policy(tmp_path, extra), "-f", "json").out
     )
     checks = by_name(report)
-    assert set(checks) == {"email", "ip_address", "column_names"}
+    assert set(checks) == {"email", "ip_address", "column_names", "special_categories"}
     assert (checks["email"].observed, checks["email"].outcome.value) == (
         1,
         "pass",

@@ -32,6 +32,7 @@ import-layer contract in ``make test`` enforces it.
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import (
@@ -82,6 +83,16 @@ class RunContext(Protocol):
     @property
     def gate_id(self) -> str:
         """The id of the running gate."""
+        ...
+
+    @property
+    def today(self) -> dt.date:
+        """The run's date (``SOURCE_DATE_EPOCH`` when set): ages and expiry are judged on it."""
+        ...
+
+    def declared_sensitive(self, name: str) -> dict[str, list[str]]:
+        """Columns of input ``name`` that gates of the policy declare as sensitive features
+        (fairness), each with the ids of those gates."""
         ...
 
     def frame(self, name: str) -> pd.DataFrame:

@@ -50,9 +50,19 @@ def _value_set(series: pd.Series, kind: str) -> list[Any] | None:
         kind in ("str", "int", "bool")
         and 0 < len(values) <= limit
         and len(series) >= 4 * len(values)
+        and not (kind == "str" and _looks_personal([str(v) for v in values]))
     ):
         return sorted(v.item() if hasattr(v, "item") else v for v in values)
     return None
+
+
+def _looks_personal(values: list[str]) -> bool:
+    """Whether any value is personal data (never written into a policy file)."""
+    from mlgate.gates.pii.detect import mask_text
+    from mlgate.gates.pii.names import lexicon, name_cell_kind
+
+    lex = lexicon()
+    return any(mask_text(v) != v or name_cell_kind(v, lex) in ("full", "first") for v in values)
 
 
 def _range(series: pd.Series, kind: str) -> tuple[float, float] | None:
@@ -69,7 +79,7 @@ def _range(series: pd.Series, kind: str) -> tuple[float, float] | None:
 
 def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None) -> str:
     """The text of a starter policy for ``frame`` (read from ``data``)."""
-    from mlgate.gates.pii.detect import column_signal
+    from mlgate.gates.pii.detect import column_signal, special_category
 
     rel = Path(os.path.relpath(data.resolve(), out.resolve().parent)).as_posix()
     lines = [
@@ -117,6 +127,15 @@ def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None
     flagged = [c for c in frame.columns if column_signal(str(c))]
     if flagged:
         lines.append(f"    # columns whose names look personal: {', '.join(map(str, flagged))}")
+    special = [c for c in frame.columns if special_category(str(c))]
+    if special:
+        lines += [
+            f"    # special categories (GDPR Art. 9): {', '.join(map(str, special))}; say why",
+            "    # they are processed, or drop them:",
+            "    # special_categories:",
+            "    #   allow:",
+            *(f'    #     - {{column: {json.dumps(str(c))}, purpose: "..."}}' for c in special),
+        ]
     lines += [
         "",
         "  # - id: drift                          # needs the eval input above",

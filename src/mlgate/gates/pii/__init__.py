@@ -55,6 +55,7 @@ References
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -73,7 +74,18 @@ if TYPE_CHECKING:
     from mlgate.gates.base import RunContext
     from mlgate.gates.pii.detect import Entity, Findings
 
-DEFAULT_ENTITIES = ["email", "phone", "credit_card", "us_ssn", "iban", "ip_address"]
+DEFAULT_ENTITIES = [
+    "email",
+    "phone",
+    "credit_card",
+    "us_ssn",
+    "iban",
+    "ip_address",
+    "person_name",
+    "date_of_birth",
+]
+# found from the lexicon and date rules of ``names.py``, not by a pattern and a validator
+PEOPLE = ("person_name", "date_of_birth")
 NLP_ENTITIES = {"person": "PERSON", "location": "LOCATION"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -112,6 +124,21 @@ class ColumnNamesConfig(_Strict):
     severity: Literal["error", "warning", "info"] = "warning"
 
 
+class SpecialUse(_Strict):
+    """A special-category column the policy processes on purpose, and why."""
+
+    column: str = Field(min_length=1)
+    purpose: str = Field(min_length=1)
+
+
+class SpecialCategoriesConfig(_Strict):
+    """The GDPR Art. 9 special-category check (column names)."""
+
+    enabled: bool = True
+    severity: Literal["error", "warning", "info"] = "warning"
+    allow: list[SpecialUse] = Field(default_factory=list)
+
+
 class PiiConfig(GateConfig):
     """Keys of a ``type: pii`` gate."""
 
@@ -129,6 +156,7 @@ class PiiConfig(GateConfig):
     max_findings: int | None = Field(default=None, ge=0)
     max_rate: float | None = Field(default=None, ge=0, le=1)
     column_names: ColumnNamesConfig = Field(default_factory=ColumnNamesConfig)
+    special_categories: SpecialCategoriesConfig = Field(default_factory=SpecialCategoriesConfig)
     phone_regions: list[str] = Field(
         default_factory=lambda: ["US", "GB", "DE", "FR", "ES", "IT", "NL", "CA", "AU", "IN"]
     )
@@ -150,6 +178,14 @@ class PiiGate(BaseGate[PiiConfig]):
         if config.data is None and not config.paths:
             out.append(((), "nothing to scan: give `data:` (a dataset input) and/or `paths:`"))
         known = [*DEFAULT_ENTITIES, *NLP_ENTITIES, *(c.name for c in config.custom_entities)]
+        for i, custom in enumerate(config.custom_entities):
+            if custom.name in DEFAULT_ENTITIES:
+                out.append(
+                    (
+                        ("custom_entities", i, "name"),
+                        f"`{custom.name}` is a built-in entity; give the custom one another name",
+                    )
+                )
         for name in config.entities:
             if name not in known:
                 out.append(
@@ -185,23 +221,29 @@ class PiiGate(BaseGate[PiiConfig]):
         places: list[tuple[str, dict[str, Findings]]] = []
         scanned = 0
         flagged: list[dict[str, str]] = []
+        special: list[dict[str, Any]] = []
         if config.data is not None:
             frame = ctx.frame(config.data)
             flagged = _column_signals(config, frame)
-            count, found = _scan_frame(config, frame, entities, allowed)
+            special = _special_columns(config, frame, ctx.declared_sensitive(config.data))
+            count, found = _scan_frame(config, frame, entities, allowed, ctx.today)
             scanned += count
             places += found
             nlp = [n for n in config.entities if n in NLP_ENTITIES]
             if model is not None and nlp:
                 places += _presidio_scan(config, frame, nlp, model, allowed)
         for rel, pattern in enumerate(config.paths):
-            count, found = _scan_files(ctx, ("paths", rel), pattern, entities, allowed)
+            count, found = _scan_files(
+                ctx, ("paths", rel), pattern, entities, allowed, _people(config)
+            )
             scanned += count
             places += found
-        names = [n for n in config.entities if n in entities or n in NLP_ENTITIES]
+        names = [n for n in config.entities if n in entities or n in NLP_ENTITIES or n in PEOPLE]
         checks = [_entity_check(ctx, config, name, places, scanned) for name in names]
         if config.column_names.enabled and config.data is not None:
             checks.append(_names_check(ctx, config, flagged))
+        if config.special_categories.enabled and config.data is not None:
+            checks.append(_special_check(ctx, config, special))
         return checks
 
 
@@ -286,8 +328,33 @@ def _column_signals(config: PiiConfig, frame: pd.DataFrame) -> list[dict[str, st
     return out
 
 
+def _special_columns(
+    config: PiiConfig, frame: pd.DataFrame, declared: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """Columns whose names say GDPR Art. 9 special categories, and why each is there."""
+    from mlgate.gates.pii.detect import special_category
+
+    purposes = {use.column: use.purpose for use in config.special_categories.allow}
+    out = []
+    for column in map(str, frame.columns):
+        category = special_category(column)
+        if category is None and column not in purposes:
+            continue
+        if column in purposes:
+            use = purposes[column]
+        elif column in declared:
+            gates = ", ".join(f"`{g}`" for g in declared[column])
+            use = f"declared sensitive feature of gate {gates} (fairness evaluation)"
+        else:
+            use = ""
+        out.append({"column": column, "category": category or "declared", "use": use})
+    return out
+
+
 def _string_columns(config: PiiConfig, frame: pd.DataFrame) -> list[str]:
     import pandas as pd
+
+    from mlgate.gates.pii.detect import column_signal
 
     if config.columns is not None:
         missing = [c for c in config.columns if c not in frame.columns]
@@ -307,16 +374,51 @@ def _string_columns(config: PiiConfig, frame: pd.DataFrame) -> list[str]:
                 and series.abs().max() >= 10**11
             ):
                 chosen.append(column)  # long integers: card numbers stored as numbers
+            elif column_signal(str(column)) == "date_of_birth":
+                chosen.append(column)  # dates and date-times: judged as dates of birth
     skip = set(config.exclude_columns) | set(config.allow.columns)
     return [c for c in chosen if str(c) not in skip]
 
 
+def _people(config: PiiConfig) -> tuple[str, ...]:
+    return tuple(n for n in PEOPLE if n in config.entities)
+
+
+def _scan_texts(
+    array: Any,
+    positions: Any,
+    entities: dict[str, Entity],
+    allowed: Any,
+    people: tuple[str, ...],
+    signal: str | None,
+    today: dt.date,
+) -> dict[str, Findings]:
+    """Every entity in one column or file: patterns, then names and dates of birth."""
+    from mlgate.gates.pii.detect import scan_strings
+    from mlgate.gates.pii.names import scan_birth_dates, scan_names
+
+    found = scan_strings(array, entities, allowed, positions)
+    if "person_name" in people:
+        names = scan_names(array, positions, signal, allowed)
+        if names is not None:
+            found["person_name"] = names
+    if "date_of_birth" in people:
+        births = scan_birth_dates(array, positions, signal, allowed, today)
+        if births is not None:
+            found["date_of_birth"] = births
+    return found
+
+
 def _scan_frame(
-    config: PiiConfig, frame: pd.DataFrame, entities: dict[str, Entity], allowed: Any
+    config: PiiConfig,
+    frame: pd.DataFrame,
+    entities: dict[str, Entity],
+    allowed: Any,
+    today: dt.date,
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
     import numpy as np
 
-    from mlgate.gates.pii.detect import scan_strings
+    from mlgate.gates.pii.detect import column_signal
 
     if config.sample is not None and config.sample.rows < len(frame):
         frame = frame.sample(n=config.sample.rows, random_state=config.sample.seed).sort_index()
@@ -326,7 +428,8 @@ def _scan_frame(
     for column in _string_columns(config, frame):
         array, count = _as_strings(frame[column])
         scanned += count
-        found = scan_strings(array, entities, allowed, positions)
+        signal = column_signal(str(column))
+        found = _scan_texts(array, positions, entities, allowed, _people(config), signal, today)
         if found:
             out.append((f"column {column} (rows, from 0)", found))
     return scanned, out
@@ -346,6 +449,12 @@ def _as_strings(series: pd.Series) -> tuple[Any, int]:
         strings = series.astype(object).where(series.notna(), None)
         array = pa.array([None if v is None else str(v) for v in strings], type=pa.string())
     return array, len(array) - array.null_count
+
+
+def _strings(texts: list[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.array(texts, type=pa.string())
 
 
 def _notebook_parts(path: Path) -> list[tuple[str, int, str]]:
@@ -369,9 +478,13 @@ def _notebook_parts(path: Path) -> list[tuple[str, int, str]]:
 
 
 def _scan_files(
-    ctx: RunContext, rel: NodePath, pattern: str, entities: dict[str, Entity], allowed: Any
+    ctx: RunContext,
+    rel: NodePath,
+    pattern: str,
+    entities: dict[str, Entity],
+    allowed: Any,
+    people: tuple[str, ...],
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
-    from mlgate.gates.pii.detect import scan_strings
     from mlgate.paths import display_path
 
     base = ctx.resolve(rel, ".")
@@ -395,15 +508,29 @@ def _scan_files(
                 if not chosen:
                     continue
                 scanned += len(chosen)
-                found = scan_strings(
-                    [t for _, t in chosen], entities, allowed, [n for n, _ in chosen]
+                found = _scan_texts(
+                    _strings([t for _, t in chosen]),
+                    [n for n, _ in chosen],
+                    entities,
+                    allowed,
+                    people,
+                    None,
+                    ctx.today,
                 )
                 if found:
                     out.append((f"{shown} (cells, {kind})", found))
             continue
         lines = raw.decode("utf-8", errors="replace").splitlines()
         scanned += len(lines)
-        found = scan_strings(lines, entities, allowed, list(range(1, len(lines) + 1)))
+        found = _scan_texts(
+            _strings(lines),
+            list(range(1, len(lines) + 1)),
+            entities,
+            allowed,
+            people,
+            None,
+            ctx.today,
+        )
         if found:
             out.append((f"{shown} (lines)", found))
     return scanned, out
@@ -477,4 +604,47 @@ def _names_check(ctx: RunContext, config: PiiConfig, flagged: list[dict[str, str
         check = check.model_copy(
             update={"message": f"{check.message}; columns that look personal: {names}"}
         )
+    return check
+
+
+def _special_check(ctx: RunContext, config: PiiConfig, found: list[dict[str, Any]]) -> CheckResult:
+    """Special-category columns (GDPR Art. 9): those without a declared use count."""
+    threshold = Threshold(max=0, severity=config.special_categories.severity)
+    groups = [
+        {
+            "group": f["column"],
+            "n": 1,
+            "category": f["category"],
+            "use": f["use"] or "no declared purpose",
+            "judged": not f["use"],
+        }
+        for f in found
+    ]
+    unexplained = [f for f in found if not f["use"]]
+    evidence = {"column": "column", "groups": groups}
+    check = ctx.check(
+        "special_categories",
+        float(len(unexplained)),
+        threshold,
+        Direction.LOWER,
+        ("special_categories",),
+        evidence=evidence,
+    )
+    notes = []
+    if unexplained:
+        names = ", ".join(f"{f['column']} ({f['category']})" for f in unexplained)
+        notes.append(
+            f"special categories of personal data (GDPR Art. 9) without a declared purpose: "
+            f"{names}; declare them under `special_categories.allow` with a `purpose`, or as "
+            f"sensitive features of a fairness gate"
+        )
+    explained = [f for f in found if f["use"]]
+    if explained:
+        notes.append(
+            "processed on purpose: "
+            + "; ".join(f"{f['column']} ({f['category']}): {f['use']}" for f in explained)
+        )
+    if notes:
+        message = "; ".join([check.message, *notes] if check.message else notes)
+        check = check.model_copy(update={"message": message})
     return check

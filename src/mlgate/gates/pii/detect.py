@@ -369,27 +369,115 @@ def custom_entity(name: str, pattern: str, validator: str | None) -> Entity:
 
 # --------------------------------------------------------------------------- column names
 
-NAME_SIGNALS = {
-    "name": (
-        r"(^|_)(full_?name|first_?name|last_?name|given_?name|family_?name|surname|forename"
-        r"|name)($|_)"
+# Column names are compared as tokens: camelCase and separators split, lower-cased, so
+# `EmailAddr` is (email, addr) and an e-mail signal, `last_login` is not a surname column,
+# and `product_name` is not a person's name. The first signal that matches wins.
+NAME_SIGNALS: dict[str, tuple[str, ...]] = {
+    "email": ("email", "e mail", "emailaddress", "mail address", "mail"),
+    "phone": ("phone", "phonenumber", "mobile", "tel", "telephone", "cell phone", "fax"),
+    "date_of_birth": (
+        "dob", "date of birth", "dateofbirth", "birth", "birthdate", "birthday", "born",
+        "birth date", "birth year", "geburtsdatum", "fecha nacimiento",
     ),
-    "date_of_birth": r"(^|_)(dob|date_of_birth|birth_?date|birthday)($|_)",
-    "address": r"(^|_)(address|street|addr|home_address)($|_)",
-    "postcode": r"(^|_)(zip|zip_?code|post_?code|postal_?code)($|_)",
-    "passport": r"(^|_)passport",
-    "national_id": r"(^|_)(national_?id|nin|ssn|social_security|tax_?id|nino|id_?card)($|_)",
-    "email": r"(^|_)e_?mail",
-    "phone": r"(^|_)(phone|mobile|tel|telephone)($|_)",
-}
+    "name": (
+        "first", "last", "surname", "forename", "fname", "lname", "firstname", "lastname",
+        "fullname", "givenname", "familyname", "maidenname", "middlename", "given name",
+        "family name", "first name", "last name", "full name", "middle name", "maiden name",
+        "name",
+    ),
+    "ip_address": ("ip", "ip address", "ipaddress", "ipaddr"),
+    "address": ("address", "addr", "street", "streetaddress", "home address"),
+    "postcode": (
+        "zip", "zipcode", "zip code", "postcode", "post code", "postal code", "postalcode",
+    ),
+    "passport": ("passport", "passport no", "passport number"),
+    "national_id": (
+        "national id", "nationalid", "nin", "ssn", "social security", "tax id", "taxid", "nino",
+        "id card", "idcard", "driver license", "drivers license", "driving licence",
+    ),
+}  # fmt: skip
+# what `..._name` means when it is not a person's name
+NOT_PERSON = frozenset(
+    {
+        "product", "file", "model", "company", "brand", "item", "feature", "column", "table",
+        "dataset", "data", "city", "country", "street", "host", "domain", "class", "category",
+        "event", "project", "job", "app", "device", "org", "organisation", "organization",
+        "business", "shop", "store", "team", "group", "field", "key", "type", "bank", "merchant",
+        "vendor", "drug", "test", "task", "metric", "run", "artifact", "label", "stage", "place",
+        "school", "hospital", "station", "region", "state", "variable", "var", "param", "service",
+        "package", "branch", "tag", "queue", "bucket", "object", "node", "cluster", "sheet", "tab",
+        "page", "site", "course", "game", "song", "album", "book", "movie", "title", "font",
+        "color", "colour", "display", "screen", "account", "code", "short", "long", "path", "dir",
+        "folder", "image", "layer", "module", "function", "method",
+    }
+)  # fmt: skip
+# only these whole names: `first` and `last` on their own are name columns, `first_seen` not
+WHOLE_ONLY = frozenset({"first", "last", "name"})
+
+# GDPR Art. 9 special categories of personal data, by column name
+SPECIAL_SIGNALS: dict[str, tuple[str, ...]] = {
+    "racial_or_ethnic_origin": (
+        "race", "racial", "ethnicity", "ethnic", "ethnic origin", "ethnic group", "skin color",
+        "skin colour", "skin tone",
+    ),
+    "political_opinion": (
+        "political", "politics", "party affiliation", "political party", "voting",
+    ),
+    "religion_or_belief": ("religion", "religious", "faith", "denomination", "belief"),
+    "trade_union_membership": ("union", "trade union", "union member", "union membership"),
+    "genetic_data": ("genetic", "genome", "genotype", "dna", "gene", "genomic"),
+    "biometric_data": (
+        "biometric", "fingerprint", "faceprint", "face embedding", "iris scan", "voiceprint",
+        "retina", "face encoding",
+    ),
+    "health": (
+        "health", "diagnosis", "diagnoses", "disease", "illness", "medical", "medication",
+        "disability", "disabled", "pregnancy", "pregnant", "hiv", "icd", "icd10", "icd9",
+        "symptom", "symptoms", "mental health", "blood type", "bmi", "comorbidity",
+        "comorbidities", "prescription",
+    ),
+    "sex_life_or_orientation": (
+        "sexual orientation", "sexuality", "sex life", "lgbt", "lgbtq", "orientation sexual",
+    ),
+}  # fmt: skip
+
+
+def column_tokens(column: str) -> list[str]:
+    """A column name as lower-case tokens (camelCase and separators split)."""
+    spaced = re.sub(
+        r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", column)
+    )
+    return [t for t in re.split(r"[^a-z0-9]+", spaced.lower()) if t]
+
+
+def _has(tokens: list[str], phrase: str) -> bool:
+    words = phrase.split()
+    return any(tokens[i : i + len(words)] == words for i in range(len(tokens) - len(words) + 1))
 
 
 def column_signal(column: str) -> str | None:
     """The kind of personal data a column's name suggests, or None."""
-    normalised = re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z])([A-Z])", r"\1_\2", column).lower())
-    for signal, pattern in NAME_SIGNALS.items():
-        if re.search(pattern, normalised):
-            return signal
+    tokens = column_tokens(column)
+    for signal, phrases in NAME_SIGNALS.items():
+        for phrase in phrases:
+            if phrase in WHOLE_ONLY:
+                if phrase == "name":
+                    hit = "name" in tokens and not any(t in NOT_PERSON for t in tokens)
+                else:
+                    hit = tokens == [phrase] or tokens[-2:] == [phrase, "name"]
+            else:
+                hit = _has(tokens, phrase)
+            if hit:
+                return signal
+    return None
+
+
+def special_category(column: str) -> str | None:
+    """The GDPR Art. 9 special category a column's name suggests, or None."""
+    tokens = column_tokens(column)
+    for category, phrases in SPECIAL_SIGNALS.items():
+        if any(_has(tokens, phrase) for phrase in phrases):
+            return category
     return None
 
 
@@ -415,55 +503,68 @@ class Findings:
 Allow = Callable[[str], bool]
 
 
-def scan_strings(
-    values: Any, entities: dict[str, Entity], allowed: Allow, positions: Any = None
-) -> dict[str, Findings]:
-    """Scan a pyarrow string array; ``positions`` maps array index -> row number."""
+def as_array(values: Any) -> Any:
+    """A pyarrow string array from an array or a list of strings."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values
+    return pa.array(values, type=pa.string())
+
+
+def candidates(array: Any, pattern: str, regex: re.Pattern[str] | None = None) -> Any:
+    """(distinct text, array indices) of the cells matching ``pattern``.
+
+    The pattern runs column-wise (pyarrow's RE2); each distinct text is handed out once,
+    so columns that repeat values (templates, categories, copied notes) are validated once
+    per value, and the result is spread over its rows.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = (
-        values
-        if isinstance(values, pa.Array | pa.ChunkedArray)
-        else pa.array(values, type=pa.string())
-    )
+    try:
+        mask = pc.match_substring_regex(array, pattern)
+    except pa.ArrowInvalid:
+        compiled = regex or re.compile(pattern)
+        mask = pa.array([bool(compiled.search(v)) if v else False for v in array.to_pylist()])
+    flags = pc.fill_null(mask, False)
+    if isinstance(flags, pa.ChunkedArray):
+        flags = flags.combine_chunks()
+    hits = np.flatnonzero(np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool))
+    if hits.size == 0:
+        return
+    encoded = pc.take(array, pa.array(hits)).dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(encoded.dictionary)))])
+    for code, text in enumerate(encoded.dictionary.to_pylist()):
+        yield text or "", hits[order[starts[code] : starts[code + 1]]]
+
+
+def record(found: Findings, rows: Any, masks: list[str], positions: Any) -> None:
+    """Count ``masks`` (the masked values of one text) in each of ``rows``."""
+    for index in rows[:10].tolist():
+        row = int(positions[index]) if positions is not None else index
+        for masked in masks:
+            found.add(row, masked)
+    found.count += (len(rows) - min(len(rows), 10)) * len(masks)
+
+
+def scan_strings(
+    values: Any, entities: dict[str, Entity], allowed: Allow, positions: Any = None
+) -> dict[str, Findings]:
+    """Scan a pyarrow string array; ``positions`` maps array index -> row number."""
+    array = as_array(values)
     out: dict[str, Findings] = {}
     for name, entity in entities.items():
-        try:
-            mask = pc.match_substring_regex(array, entity.pattern)
-        except pa.ArrowInvalid:
-            mask = pa.array(
-                [bool(entity.regex.search(v)) if v else False for v in array.to_pylist()]
-            )
-        flags = pc.fill_null(mask, False)
-        if isinstance(flags, pa.ChunkedArray):
-            flags = flags.combine_chunks()
-        hits = np.flatnonzero(np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool))
-        if hits.size == 0:
-            continue
-        # Validate each distinct candidate text once (columns repeat values: templates,
-        # categories, copied notes), then spread the results over the rows.
-        encoded = pc.take(array, pa.array(hits)).dictionary_encode()
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        order = np.argsort(codes, kind="stable")
-        starts = np.concatenate(
-            [[0], np.cumsum(np.bincount(codes, minlength=len(encoded.dictionary)))]
-        )
         found = Findings()
-        for code, text in enumerate(encoded.dictionary.to_pylist()):
-            values = [v for v in entity.find(text or "") if not allowed(v)]
-            if not values:
-                continue
-            rows = hits[order[starts[code] : starts[code + 1]]]
-            masks = [entity.mask(v) for v in values]
-            for index in rows[:10].tolist():
-                row = int(positions[index]) if positions is not None else index
-                for masked in masks:
-                    found.add(row, masked)
-            found.count += (len(rows) - min(len(rows), 10)) * len(values)
+        for text, rows in candidates(array, entity.pattern, entity.regex):
+            values = [v for v in entity.find(text) if not allowed(v)]
+            if values:
+                record(found, rows, [entity.mask(v) for v in values], positions)
         if found.count:
             out[name] = found
     return out

@@ -1,0 +1,336 @@
+"""Person names and dates of birth without NLP models.
+
+Names come from a shipped lexicon (``data/names.tsv.gz``: US Census 1990 name files and
+Faker's person-name lists of every locale; provenance and licences in ``data/NAMES.md``),
+compared case- and accent-insensitively. A lexicon name that is also an ordinary English
+word ("Will", "May", "Brown") is *common* and never makes a name on its own.
+
+- In a dataset column, names are judged **per column**: a column in which at least half the
+  non-empty cells are names ("Jane Smith", "Smith, Jane", "Jane", or "Smith" in a column
+  whose name says it holds names) is a name column, and each of its name cells is a finding;
+  a stray name in a column of something else is not.
+- In free text (longer cells, lines of files, notebook outputs such as ``df.head()``), a
+  capitalised first name that is not a common word followed by a capitalised surname
+  ("Jane Smith", "Jane A. Smith") is a finding.
+- A date of birth is a date whose implied age is plausible (0–120 years) in a column whose
+  name says birth date, or after "born", "DOB", "date of birth", "geb.", "né le" ... in text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gzip
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mlgate.gates.pii.detect import Findings
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# the share of a column's non-empty cells that must be names for the column to count
+COLUMN_SHARE = 0.5
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """First names, surnames and the names that are also common words (all folded)."""
+
+    first: frozenset[str]
+    surname: frozenset[str]
+    common: frozenset[str]
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The shipped lexicon (read once per process, about 0.1 s)."""
+    first, surname, common = set(), set(), set()
+    with gzip.open(DATA / "names.tsv.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            name, _, flags = line.rstrip("\n").partition("\t")
+            if "f" in flags:
+                first.add(name)
+            if "s" in flags:
+                surname.add(name)
+            if "c" in flags:
+                common.add(name)
+    return Lexicon(frozenset(first), frozenset(surname), frozenset(common))
+
+
+# --------------------------------------------------------------------------- names
+
+# RE2 (pyarrow's column-wise filter): a cell of one to five words of letters
+NAME_CELL = r"^\s*\pL[\pL'’.-]*(?:,?\s+\pL[\pL'’.-]*){0,4}\s*$"
+# RE2 candidate filter for free text: two capitalised words next to each other
+PAIR_CANDIDATE = r"\p{Lu}\p{Ll}+[ \t]+(?:\p{Lu}\.[ \t]+)?\p{Lu}\p{Ll}+"
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?")
+GAP = re.compile(r"[ \t]+")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and any(ch.islower() for ch in word[1:])
+
+
+def _is_first(word: str, lex: Lexicon) -> bool:
+    key = fold(word.rstrip("."))
+    return key in lex.first and key not in lex.common
+
+
+def _is_surname(word: str, lex: Lexicon) -> bool:
+    return fold(word.rstrip(".")) in lex.surname
+
+
+# surname particles ("van de Kooij", "de la Cruz"): skipped when a surname is looked up
+PARTICLES = frozenset(
+    {
+        "van", "von", "de", "der", "den", "del", "della", "di", "da", "das", "dos", "du", "le",
+        "la", "les", "ter", "ten", "'t", "el", "al", "bin", "ibn", "st",
+    }
+)  # fmt: skip
+
+
+def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
+    """``full``, ``first`` or ``surname`` when the whole cell is a name, else None.
+
+    ``loose``: names that are also common words count too (for cells of a column already
+    judged to hold names: "Green" in a surname column)."""
+    words = text.replace(",", " , ").split()
+    if "," in words:  # "Smith, Jane" / "Smith, Jane A."
+        if words.count(",") != 1 or words.index(",") == 0:
+            return None
+        at = words.index(",")
+        words = words[at + 1 :] + words[:at]
+    if not 1 <= len(words) <= 5 or not all(WORD.fullmatch(w) for w in words):
+        return None
+    particles = [w for w in words[:-1] if w.casefold() in PARTICLES]
+    if len(particles) == len(words) - 1 and particles:  # "de Wit", "van der Berg"
+        return "surname" if fold(words[-1]) in lex.surname else None
+    if len(words) == 1:
+        key = fold(words[0])
+        if key in lex.common and not loose:
+            return None
+        if key in lex.first:
+            return "first"
+        return "surname" if key in lex.surname else None
+    first_ok = _is_first(words[0], lex) or (loose and fold(words[0]) in lex.first)
+    if first_ok and _is_surname(words[-1], lex):
+        return "full"
+    return None
+
+
+def name_pairs(text: str, lex: Lexicon) -> list[str]:
+    """ "First Surname" pairs in free text (capitalised; the first name not a common word),
+    with an initial or surname particles between them ("Jane A. Doe", "Loek van de Kooij")."""
+    out = []
+    words = list(WORD.finditer(text))
+    i = 0
+    while i < len(words) - 1:
+        first = words[i]
+        word = first.group(0)
+        if _capitalised(word) and not word.endswith(".") and _is_first(word, lex):
+            j = i + 1
+            while j < len(words) - 1 and j - i <= 3:
+                between = words[j].group(0)
+                initial = len(between) == 2 and between.endswith(".") and between[0].isupper()
+                if not (initial or between.casefold() in PARTICLES):
+                    break
+                if not GAP.fullmatch(text[words[j - 1].end() : words[j].start()]):
+                    break
+                j += 1
+            last = words[j]
+            surname = last.group(0)
+            if (
+                GAP.fullmatch(text[words[j - 1].end() : last.start()])
+                and _capitalised(surname)
+                and _is_surname(surname, lex)
+            ):
+                out.append(text[first.start() : last.end()].rstrip("."))
+                i = j + 1
+                continue
+        i += 1
+    return out
+
+
+def mask_name(value: str) -> str:
+    """Initials only: ``J*** S****``."""
+    return " ".join(w[:1] + "*" * 3 for w in value.replace(",", " ").split())
+
+
+def name_column(
+    texts: Iterable[tuple[str, int]], signal: bool, lex: Lexicon, total: int
+) -> tuple[bool, dict[str, str]]:
+    """Whether a column of ``total`` non-empty cells is a name column, and its name cells.
+
+    ``texts`` are (distinct text, count) pairs of the cells that look like words. The share
+    is judged on unambiguous names; surnames on their own count only when the column's name
+    says it holds names (``signal``): a column of cities or colours is full of surnames.
+    Once judged a name column, names that are also words count as findings too.
+    """
+    kinds: dict[str, str] = {}
+    counted = 0
+    for text, count in texts:
+        kind = name_cell_kind(text, lex)
+        if kind is not None and (kind != "surname" or signal):
+            counted += count
+        loose = name_cell_kind(text, lex, loose=True) if signal else kind
+        if loose is not None and (loose != "surname" or signal):
+            kinds[text] = loose
+    share = counted / total if total else 0.0
+    return share >= (COLUMN_SHARE if not signal else COLUMN_SHARE / 2), kinds
+
+
+# --------------------------------------------------------------------------- dates of birth
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            "jan january janvier januar enero gennaio",
+            "feb february fevrier février februar febrero febbraio",
+            "mar march mars märz marz marzo",
+            "apr april avril abril aprile",
+            "may mai mayo maggio",
+            "jun june juin juni junio giugno",
+            "jul july juillet juli julio luglio",
+            "aug august aout août agosto",
+            "sep sept september septembre septiembre settembre",
+            "oct october octobre oktober octubre ottobre",
+            "nov november novembre noviembre",
+            "dec december decembre décembre dezember diciembre dicembre",
+        ]
+    )
+    for m in names.split()
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATE_TEXT = (
+    r"(?P<iso>(?P<y1>1[89]\d\d|20\d\d)[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2}))"
+    r"|(?P<dmy>(?P<a2>\d{1,2})[-/.](?P<b2>\d{1,2})[-/.](?P<y2>1[89]\d\d|20\d\d))"
+    rf"|(?P<long>(?P<d3>\d{{1,2}})\.?\s+(?P<m3>{_MONTH})\.?,?\s+(?P<y3>1[89]\d\d|20\d\d))"
+    rf"|(?P<us>(?P<m4>{_MONTH})\.?\s+(?P<d4>\d{{1,2}}),?\s+(?P<y4>1[89]\d\d|20\d\d))"
+)
+DATE_RE = re.compile(rf"(?<![\d\w])(?:{DATE_TEXT})(?![\d\w])", re.IGNORECASE)
+DOB_CONTEXT = (
+    r"(?i)(?:\bborn(?:\s+on)?|\bd\.?o\.?b\.?|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday"
+    r"|\bgeb(?:oren|\.|urtsdatum)|\bné(?:e)?\s+le|\bfecha\s+de\s+nacimiento|\bdata\s+di\s+nascita)"
+)
+DOB_TEXT = re.compile(DOB_CONTEXT + r"\s*(?:[:=]|\bon\b)?\s*(?P<date>" + DATE_TEXT + ")", re.I)
+
+
+def parse_date(match: re.Match[str]) -> dt.date | None:
+    """The date of a :data:`DATE_RE` match (day-first for ambiguous numeric dates)."""
+    g = match.groupdict()
+    try:
+        if g["iso"]:
+            return dt.date(int(g["y1"]), int(g["m1"]), int(g["d1"]))
+        if g["dmy"]:
+            a, b, year = int(g["a2"]), int(g["b2"]), int(g["y2"])
+            day, month = (a, b) if b <= 12 else (b, a)
+            return dt.date(year, month, day)
+        if g["long"]:
+            return dt.date(int(g["y3"]), MONTHS[g["m3"].lower()], int(g["d3"]))
+        if g["us"]:
+            return dt.date(int(g["y4"]), MONTHS[g["m4"].lower()], int(g["d4"]))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def plausible_birth(date: dt.date | None, today: dt.date) -> bool:
+    """A date whose implied age is 0–120 years."""
+    return date is not None and date <= today and (today - date).days <= 120 * 366
+
+
+def birth_dates_in_text(text: str, today: dt.date) -> list[str]:
+    """Dates of birth announced by their context in free text."""
+    out = []
+    for match in DOB_TEXT.finditer(text):
+        inner = DATE_RE.fullmatch(match.group("date"))
+        if inner and plausible_birth(parse_date(inner), today):
+            out.append(match.group("date"))
+    return out
+
+
+def birth_date_cell(text: str, today: dt.date) -> bool:
+    """A cell of a birth-date column holding a plausible date of birth."""
+    value = text.strip()
+    match = DATE_RE.match(value)
+    if match is None:
+        return False
+    rest = value[match.end() :].strip()
+    # a date-time as pandas writes it: the time part does not matter
+    if rest and not re.fullmatch(r"[T ]?\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", rest):
+        return False
+    return plausible_birth(parse_date(match), today)
+
+
+def mask_date(value: str) -> str:
+    """Digits and month names hidden: ``**/**/****``."""
+    return re.sub(r"[^\W_]", "*", value)
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def scan_names(
+    values: Any, positions: Any, signal: str | None, allowed: Callable[[str], bool]
+) -> Findings | None:
+    """Person names in a column (judged per column) and in its free text."""
+    import pyarrow.compute as pc
+
+    from mlgate.gates.pii.detect import Findings, as_array, candidates, record
+
+    lex = lexicon()
+    array = as_array(values)
+    total = int(pc.sum(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(array)), 0)).as_py() or 0)
+    cells = list(candidates(array, NAME_CELL))
+    is_column, kinds = name_column(
+        ((text, len(rows)) for text, rows in cells), signal == "name", lex, total
+    )
+    found = Findings()
+    counted: set[str] = set()
+    if is_column:
+        for text, rows in cells:
+            if text in kinds and not allowed(text.strip()):
+                record(found, rows, [mask_name(text)], positions)
+                counted.add(text)
+    for text, rows in candidates(array, PAIR_CANDIDATE):
+        if text in counted:
+            continue
+        pairs = [p for p in name_pairs(text, lex) if not allowed(p)]
+        if pairs:
+            record(found, rows, [mask_name(p) for p in pairs], positions)
+    return found if found.count else None
+
+
+def scan_birth_dates(
+    values: Any, positions: Any, signal: str | None, allowed: Callable[[str], bool], today: dt.date
+) -> Findings | None:
+    """Dates of birth: every plausible date in a birth-date column, and dates announced as
+    such in free text ("born 12/03/1985", "DOB: 1985-03-12")."""
+    from mlgate.gates.pii.detect import Findings, as_array, candidates, record
+
+    array = as_array(values)
+    found = Findings()
+    if signal == "date_of_birth":
+        for text, rows in candidates(array, r"\d"):
+            if birth_date_cell(text, today) and not allowed(text.strip()):
+                record(found, rows, [mask_date(text.strip())], positions)
+        return found if found.count else None
+    for text, rows in candidates(array, DOB_CONTEXT):
+        dates = [d for d in birth_dates_in_text(text, today) if not allowed(d)]
+        if dates:
+            record(found, rows, [mask_date(d) for d in dates], positions)
+    return found if found.count else None

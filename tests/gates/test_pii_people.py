@@ -1,0 +1,356 @@
+"""Person names, dates of birth and special categories: found by value and by column name,
+without NLP models, and not found in what only looks like them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import Result
+from faker import Faker
+
+from mlgate.gates.pii.detect import column_signal, special_category
+from mlgate.gates.pii.names import (
+    birth_date_cell,
+    birth_dates_in_text,
+    lexicon,
+    name_cell_kind,
+    name_pairs,
+)
+
+Run = Callable[..., Result]
+TODAY = dt.date(2026, 11, 28)
+LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "pl_PL", "nl_NL"]
+
+
+def test_name_cells() -> None:
+    lex = lexicon()
+    kinds = {
+        text: name_cell_kind(text, lex)
+        for text in (
+            "Jane Smith",
+            "Smith, Jane",
+            "JOSÉ GARCÍA",
+            "Jennifer A. Brown",
+            "Jane",
+            "New York",
+            "Grand Theft",
+            "Chief Executive Officer",
+            "Battery on Law Enforc Officer",
+            "Brown",
+            "2013-08-13 06:03:42",
+        )
+    }
+    assert kinds == {
+        "Jane Smith": "full",
+        "Smith, Jane": "full",
+        "JOSÉ GARCÍA": "full",
+        "Jennifer A. Brown": "full",
+        "Jane": "first",
+        "New York": None,  # "new" is a word, not a first name
+        "Grand Theft": None,
+        "Chief Executive Officer": None,
+        "Battery on Law Enforc Officer": None,
+        "Brown": None,  # a colour as much as a surname
+        "2013-08-13 06:03:42": None,
+    }
+
+
+def test_name_pairs_in_free_text() -> None:
+    lex = lexicon()
+    text = (
+        "Dear Jennifer Smith, call John O'Brien or Jane A. Doe. "
+        "Grand Theft Auto in New York. 0   Maria    Rossi   34"
+    )
+    assert name_pairs(text, lex) == [
+        "Jennifer Smith",
+        "John O'Brien",
+        "Jane A. Doe",
+        "Maria    Rossi",
+    ]
+    assert name_pairs("the model card says Accuracy Drops on Monday", lex) == []
+
+
+def test_dates_of_birth() -> None:
+    text = (
+        "patient born 12/03/1985, DOB: 1990-01-02; date of birth 3 March 1970; "
+        "geboren 01.02.1960; born on March 3, 2030; admitted 2020-01-01"
+    )
+    assert birth_dates_in_text(text, TODAY) == [
+        "12/03/1985",
+        "1990-01-02",
+        "3 March 1970",
+        "01.02.1960",
+    ]  # 2030 lies in the future; the admission date has no birth context
+    cells = ["1985-03-12", "12.03.1985", "1985-03-12 00:00:00", "2030-01-01", "1850-01-01", "x"]
+    assert [birth_date_cell(c, TODAY) for c in cells] == [True, True, True, False, False, False]
+
+
+def test_column_names_are_matched_on_tokens() -> None:
+    signals = {
+        c: column_signal(c)
+        for c in (
+            "first",
+            "last",
+            "FirstName",
+            "given_name",
+            "lname",
+            "first_seen",
+            "last_login",
+            "email_addr",
+            "EmailAddr",
+            "product_name",
+            "customer_name",
+            "patient_dob",
+            "birth_year",
+            "born",
+            "IPAddress",
+            "telemetry",
+            "zip",
+        )
+    }
+    assert signals == {
+        "first": "name",
+        "last": "name",
+        "FirstName": "name",
+        "given_name": "name",
+        "lname": "name",
+        "first_seen": None,
+        "last_login": None,
+        "email_addr": "email",
+        "EmailAddr": "email",
+        "product_name": None,
+        "customer_name": "name",
+        "patient_dob": "date_of_birth",
+        "birth_year": "date_of_birth",
+        "born": "date_of_birth",
+        "IPAddress": "ip_address",
+        "telemetry": None,
+        "zip": "postcode",
+    }
+    categories = {
+        c: special_category(c)
+        for c in ("race", "Ethnicity", "religion", "diagnosis_code", "union_member", "sex", "age")
+    }
+    assert categories == {
+        "race": "racial_or_ethnic_origin",
+        "Ethnicity": "racial_or_ethnic_origin",
+        "religion": "religion_or_belief",
+        "diagnosis_code": "health",
+        "union_member": "trade_union_membership",
+        "sex": None,
+        "age": None,
+    }
+
+
+def people_table(n: int = 400, seed: int = 1) -> pd.DataFrame:
+    """Names of eight locales, birth dates, a special category, and look-alikes that are
+    not personal data: pandas timestamps, UUIDs, case numbers, cities, jobs, charges."""
+    fakers = [Faker(loc) for loc in LOCALES]
+    for i, fake in enumerate(fakers):
+        fake.seed_instance(seed + i)
+    rows = []
+    for i in range(n):
+        fake = fakers[i % len(fakers)]
+        stamp = pd.Timestamp("2013-01-01") + pd.Timedelta(seconds=i * 7919)
+        rows.append(
+            {
+                "id": f"{i:012d}",
+                "first": fake.first_name(),
+                "last": fake.last_name(),
+                "dob": fake.date_of_birth(minimum_age=18, maximum_age=90).isoformat(),
+                "race": ["A", "B", "C"][i % 3],
+                "note": f"visit by {fake.first_name()} {fake.last_name()} at {stamp}",
+                "screening_date": str(stamp),
+                "booked": f"{stamp}.{i:06d}",
+                "request": str(Faker().uuid4()) if i % 2 else f"case {2019 + i % 5}-{i:06d}",
+                "city": fakers[2].city(),
+                "job": Faker("en_US").job(),
+                "charge": [
+                    "Battery on Law Enforc Officer",
+                    "Grand Theft in the 3rd Degree",
+                    "Possession of Cannabis",
+                    "Driving While License Revoked",
+                ][i % 4],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def checks_of(result: Result) -> dict[str, dict[str, Any]]:
+    report = json.loads(result.out)
+    return {c["name"]: c for g in report["gates"] for c in g["checks"]}
+
+
+def test_a_table_of_people_is_flagged_by_value_and_by_name(
+    cli: Run, write: Callable[..., Path], tmp_path: Path
+) -> None:
+    frame = people_table()
+    frame.to_csv(tmp_path / "people.csv", index=False)
+    policy = write(
+        "mlgate.yaml",
+        "version: 1\ninputs:\n  people: {path: people.csv}\ngates:\n"
+        "  - id: pii\n    type: pii\n    data: people\n",
+    )
+    result = cli("check", policy, "-q", "-f", "json")
+    checks = checks_of(result)
+    observed = {name: c["observed"] for name, c in checks.items()}
+    places = {
+        name: {g["group"] for g in c["evidence"]["groups"]}
+        for name, c in checks.items()
+        if name in ("person_name", "date_of_birth")
+    }
+    assert places == {
+        "person_name": {
+            "column first (rows, from 0)",
+            "column last (rows, from 0)",
+            "column note (rows, from 0)",
+        },
+        "date_of_birth": {"column dob (rows, from 0)"},
+    }
+    assert observed["date_of_birth"] == 400
+    # nearly every first name and surname is found (names of eight locales); in free text
+    # a first name that is also a word ("Dawn Lopez", "Mark Jüttner") is not
+    person = {g["group"].split()[1]: g["n"] for g in checks["person_name"]["evidence"]["groups"]}
+    assert person["first"] >= 0.95 * 400, person
+    assert person["last"] >= 0.95 * 400, person
+    assert person["note"] >= 0.9 * 400, person
+    # look-alikes: no phone, card, SSN or IBAN in timestamps, UUIDs, case numbers or ids
+    for name in ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address"):
+        assert observed[name] == 0, (name, checks[name]["evidence"]["groups"])
+    assert "first (name), last (name), dob (date_of_birth)" in checks["column_names"]["message"]
+    assert observed["special_categories"] == 1
+    assert "race (racial_or_ethnic_origin)" in checks["special_categories"]["message"]
+    assert result.code == 1
+    # never raw: no name of the table appears in any output
+    for fmt in ("text", "markdown", "sarif", "json"):
+        out = cli("check", policy, "-q", "-f", fmt).out
+        for value in frame["last"].head(50):
+            assert f" {value}" not in out, (fmt, value)
+            assert f'"{value}' not in out, (fmt, value)
+
+
+def test_the_same_table_without_personal_columns_passes(
+    cli: Run, write: Callable[..., Path], tmp_path: Path
+) -> None:
+    frame = people_table().drop(columns=["first", "last", "dob", "race", "note"])
+    frame.to_csv(tmp_path / "clean.csv", index=False)
+    policy = write(
+        "mlgate.yaml",
+        "version: 1\ninputs:\n  clean: {path: clean.csv}\ngates:\n"
+        "  - id: pii\n    type: pii\n    data: clean\n",
+    )
+    result = cli("check", policy, "-q", "-f", "json")
+    assert {n: c["observed"] for n, c in checks_of(result).items()} == {
+        "email": 0,
+        "phone": 0,
+        "credit_card": 0,
+        "us_ssn": 0,
+        "iban": 0,
+        "ip_address": 0,
+        "person_name": 0,
+        "date_of_birth": 0,
+        "column_names": 0,
+        "special_categories": 0,
+    }
+    assert result.code == 0
+
+
+def test_special_categories_used_for_fairness_are_explained_not_failed(
+    cli: Run, write: Callable[..., Path], tmp_path: Path
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "y": [0, 1] * 100,
+            "p": [0, 1] * 100,
+            "race": ["a", "a", "b", "b"] * 50,
+            "religion": ["x", "y"] * 100,
+        }
+    )
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    base = (
+        "version: 1\ninputs:\n  d: {path: d.csv}\ngates:\n"
+        "  - id: pii\n    type: pii\n    data: d\n    entities: [email]\n"
+        "    special_categories:\n      severity: error\n"
+    )
+    policy = write("mlgate.yaml", base)
+    result = cli("check", policy, "-q", "-f", "json")
+    special = checks_of(result)["special_categories"]
+    assert (special["observed"], special["outcome"], result.code) == (2, "fail", 1)
+    policy = write(
+        "mlgate.yaml",
+        base
+        + "      allow: [{column: religion, purpose: 'bias audit approved by the DPO (ref 42)'}]\n"
+        "  - id: fairness\n    type: fairness\n    data: d\n    label: y\n    prediction: p\n"
+        "    sensitive_features: [race]\n    metrics: {demographic_parity_difference: {max: 1}}\n",
+    )
+    result = cli("check", policy, "-q", "-f", "json")
+    special = checks_of(result)["special_categories"]
+    assert (special["observed"], special["outcome"]) == (0, "pass")
+    assert (
+        "race (racial_or_ethnic_origin): declared sensitive feature of gate `fairness`"
+        in (special["message"])
+    )
+    assert "bias audit approved by the DPO (ref 42)" in special["message"]
+    assert result.code == 0
+
+
+def test_names_in_a_notebook_output_are_found(
+    cli: Run, write: Callable[..., Path], tmp_path: Path
+) -> None:
+    head = (
+        "  first     last         dob\n0  Jennifer  Schneider  1985-03-12\n"
+        "1  Pierre    Dubois     1979-11-02\n"
+    )
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": "df.head()", "outputs": [{"text": head}]},
+            {"cell_type": "markdown", "source": "Results for New York, by Grand Theft Auto."},
+        ]
+    }
+    (tmp_path / "eda.ipynb").write_text(json.dumps(notebook))
+    policy = write(
+        "mlgate.yaml",
+        "version: 1\ngates:\n  - id: pii\n    type: pii\n    paths: ['*.ipynb']\n",
+    )
+    result = cli("check", policy, "-q", "-f", "json")
+    person = checks_of(result)["person_name"]
+    assert person["observed"] == 2
+    assert person["evidence"]["groups"][0]["group"].endswith("eda.ipynb (cells, output)")
+    assert person["evidence"]["groups"][0]["examples"] == "J*** S***, P*** D***"
+    assert "Schneider" not in result.out
+    assert "Dubois" not in result.out
+
+
+@pytest.mark.parametrize("personal", [False, True])
+def test_init_on_a_table_of_people(cli: Run, tmp_path: Path, personal: bool) -> None:
+    frame = people_table(200)
+    if not personal:
+        frame = frame.drop(columns=["first", "last", "dob", "race", "note"])
+    frame.to_csv(tmp_path / "people.csv", index=False)
+    out = tmp_path / "mlgate.yaml"
+    assert cli("init", "--data", tmp_path / "people.csv", "--out", out).code == 0
+    text = out.read_text()
+    for value in frame.get("last", pd.Series(dtype=str)).head(50):
+        assert value not in text  # no name is written into the policy
+    result = cli("check", out, "-q", "-f", "json")
+    failed = sorted(
+        n for n, c in checks_of(result).items() if c["outcome"] in ("fail", "error", "warn")
+    )
+    if personal:
+        assert failed == [
+            "column_names",
+            "date_of_birth",
+            "person_name",
+            "special_categories",
+        ], failed
+        assert "special categories (GDPR Art. 9): race" in text
+        assert result.code == 1
+    else:
+        assert failed == [], failed
+        assert result.code == 0
