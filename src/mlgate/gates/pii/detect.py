@@ -492,6 +492,17 @@ class Findings:
     rows: list[int] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
 
+    def merge(self, other: Findings) -> None:
+        """Add ``other``'s findings (positions and examples stay capped)."""
+        for row in other.rows:
+            if len(self.rows) < 10 and row not in self.rows:
+                self.rows.append(row)
+        for masked in other.examples:
+            if len(self.examples) < 3 and masked not in self.examples:
+                self.examples.append(masked)
+        self.rows.sort()
+        self.count += other.count
+
     def add(self, position: int, masked: str) -> None:
         self.count += 1
         if len(self.rows) < 10 and (not self.rows or self.rows[-1] != position):
@@ -553,6 +564,16 @@ def record(found: Findings, rows: Any, masks: list[str], positions: Any) -> None
     found.count += (len(rows) - min(len(rows), 10)) * len(masks)
 
 
+# Cells that are nothing but digits are judged per column for phones and cards: in a column
+# of ids, some ids are valid phone numbers or pass Luhn by chance (10-digit random ids: about
+# 40 % are valid NANP numbers; 16-digit ones: about 5 % look like cards), while in a column
+# of phone or card numbers nearly all are. Below this share of valid cells (with at least
+# BARE_MIN such cells), the column's all-digit cells are ids, not findings.
+BARE_SHARE = 0.6
+BARE_MIN = 20
+BARE_DIGITS = frozenset({"phone", "credit_card"})
+
+
 def scan_strings(
     values: Any, entities: dict[str, Entity], allowed: Allow, positions: Any = None
 ) -> dict[str, Findings]:
@@ -560,11 +581,19 @@ def scan_strings(
     array = as_array(values)
     out: dict[str, Findings] = {}
     for name, entity in entities.items():
-        found = Findings()
+        found, bare = Findings(), Findings()
+        tested = valid = 0
         for text, rows in candidates(array, entity.pattern, entity.regex):
             values = [v for v in entity.find(text) if not allowed(v)]
+            is_bare = name in BARE_DIGITS and text.strip().isdigit()
+            if is_bare:
+                tested += len(rows)
+                valid += len(rows) if values else 0
             if values:
-                record(found, rows, [entity.mask(v) for v in values], positions)
+                masks = [entity.mask(v) for v in values]
+                record(bare if is_bare else found, rows, masks, positions)
+        if bare.count and (tested < BARE_MIN or valid / tested >= BARE_SHARE):
+            found.merge(bare)
         if found.count:
             out[name] = found
     return out
