@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, Result
 
+from mlgate.gates.pii import DEFAULT_ENTITIES
 from mlgate.gates.pii.detect import (
     builtin_entities,
     card_issuer,
@@ -236,12 +239,57 @@ def test_policy_errors(cli: Run, tmp_path: Path) -> None:
     assert "custom_entities[0].pattern: not a valid regular expression" in err
 
 
-def test_presidio_engine_without_presidio_is_a_clear_error(cli: Run, tmp_path: Path) -> None:
+def test_presidio_engine_runs_its_pattern_recognizers_without_a_model(
+    cli: Run, tmp_path: Path
+) -> None:
+    """Presidio's own recognizers, batched, masked like the built-in engine's findings."""
     policy = leaky_policy(tmp_path, "    engine: presidio\n")
+    result = cli("check", policy, "-f", "json")
+    checks = by_name(Report.model_validate_json(result.out))
+    observed = {n: checks[n].observed for n in DEFAULT_ENTITIES}
+    assert observed == {
+        "email": 3,
+        "phone": 0,  # Presidio scores a bare US number below its usual 0.5
+        "credit_card": 1,
+        "us_ssn": 1,
+        "iban": 1,
+        "ip_address": 2,
+        "person_name": 0,
+        "date_of_birth": 0,
+    }
+    card = checks["credit_card"].evidence["groups"][0]["examples"]
+    assert card == "**** **** **** 1881"
+    assert "4012 8888" not in result.out
+    assert "jane.roe" not in result.out
+    lowered = leaky_policy(tmp_path, "    engine: presidio\n    presidio: {score_threshold: 0.3}\n")
+    checks = by_name(Report.model_validate_json(cli("check", lowered, "-f", "json").out))
+    assert checks["phone"].observed == 1
+
+
+def test_presidio_nlp_entities_without_a_spacy_model_are_a_clear_error(
+    cli: Run, tmp_path: Path
+) -> None:
+    policy = leaky_policy(tmp_path, "    engine: presidio\n    entities: [email, person]\n")
     report = Report.model_validate_json(cli("check", policy, "-f", "json").out)
     gate = report.gates[0]
     assert gate.outcome.value == "error"
-    assert "engine: presidio needs" in gate.message
+    assert "need a spaCy model" in gate.message
+    assert "built-in `person_name` entity" in gate.message
+
+
+def test_presidio_engine_without_presidio_is_a_clear_error(tmp_path: Path) -> None:
+    policy = leaky_policy(tmp_path, "    engine: presidio\n")
+    blocked = (
+        "import sys; sys.modules['presidio_analyzer'] = None; "
+        "from mlgate.cli import main; sys.argv = ['mlgate', 'check', sys.argv[1], '-f', 'json']; "
+        "main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", blocked, str(policy)], capture_output=True, text=True, check=False
+    )
+    gate = Report.model_validate_json(done.stdout).gates[0]
+    assert gate.outcome.value == "error"
+    assert "engine: presidio needs Presidio: pip install 'mlgate[presidio]'" in gate.message
 
 
 def test_the_example_has_a_pii_gate_that_passes(cli: Run, example: Path) -> None:

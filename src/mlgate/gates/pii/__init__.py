@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
     from mlgate.gates.base import RunContext
     from mlgate.gates.pii.detect import Entity, Findings
+    from mlgate.gates.pii.presidio import PresidioScanner
 
 DEFAULT_ENTITIES = [
     "email",
@@ -139,6 +140,13 @@ class SpecialCategoriesConfig(_Strict):
     allow: list[SpecialUse] = Field(default_factory=list)
 
 
+class PresidioConfig(_Strict):
+    """Settings of ``engine: presidio``."""
+
+    score_threshold: float = Field(default=0.5, ge=0, le=1)
+    language: str = "en"
+
+
 class PiiConfig(GateConfig):
     """Keys of a ``type: pii`` gate."""
 
@@ -162,6 +170,7 @@ class PiiConfig(GateConfig):
     )
     ignore_private_ips: bool = False
     engine: Literal["builtin", "presidio"] = "builtin"
+    presidio: PresidioConfig = Field(default_factory=PresidioConfig)
 
 
 class PiiGate(BaseGate[PiiConfig]):
@@ -215,8 +224,10 @@ class PiiGate(BaseGate[PiiConfig]):
 
     def run(self, config: PiiConfig, ctx: RunContext) -> list[CheckResult]:
         """Scan, then one check per entity and one for column names."""
-        model = _require_presidio() if config.engine == "presidio" else None
+        presidio = _presidio(config)
         entities = _entities(config)
+        if presidio is not None:  # Presidio finds these instead of the built-in rules
+            entities = {n: e for n, e in entities.items() if n not in presidio.names}
         allowed = _allow(config)
         places: list[tuple[str, dict[str, Findings]]] = []
         scanned = 0
@@ -226,19 +237,21 @@ class PiiGate(BaseGate[PiiConfig]):
             frame = ctx.frame(config.data)
             flagged = _column_signals(config, frame)
             special = _special_columns(config, frame, ctx.declared_sensitive(config.data))
-            count, found = _scan_frame(config, frame, entities, allowed, ctx.today)
+            count, found = _scan_frame(config, frame, entities, allowed, ctx.today, presidio)
             scanned += count
             places += found
-            nlp = [n for n in config.entities if n in NLP_ENTITIES]
-            if model is not None and nlp:
-                places += _presidio_scan(config, frame, nlp, model, allowed)
         for rel, pattern in enumerate(config.paths):
             count, found = _scan_files(
-                ctx, ("paths", rel), pattern, entities, allowed, _people(config)
+                ctx, ("paths", rel), pattern, entities, allowed, _people(config), presidio
             )
             scanned += count
             places += found
-        names = [n for n in config.entities if n in entities or n in NLP_ENTITIES or n in PEOPLE]
+        by_presidio = presidio.names if presidio is not None else []
+        names = [
+            n
+            for n in config.entities
+            if n in entities or n in NLP_ENTITIES or n in PEOPLE or n in by_presidio
+        ]
         checks = [_entity_check(ctx, config, name, places, scanned) for name in names]
         if config.column_names.enabled and config.data is not None:
             checks.append(_names_check(ctx, config, flagged))
@@ -247,54 +260,13 @@ class PiiGate(BaseGate[PiiConfig]):
         return checks
 
 
-def _require_presidio() -> str:
-    try:
-        import presidio_analyzer  # noqa: F401
-        import spacy
-    except ImportError:
-        raise GateError("engine: presidio needs Presidio: pip install 'mlgate[presidio]'") from None
-    models = [
-        m
-        for m in ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_trf")
-        if spacy.util.is_package(m)
-    ]
-    if not models:
-        raise GateError(
-            "engine: presidio needs a spaCy model for names and locations, and none "
-            "is installed (e.g. python -m spacy download en_core_web_lg); the built-in "
-            "entities do not need Presidio: use engine: builtin"
-        )
-    return models[0]
+def _presidio(config: PiiConfig) -> PresidioScanner | None:
+    if config.engine != "presidio":
+        return None
+    from mlgate.gates.pii.presidio import PresidioScanner
 
-
-def _presidio_scan(
-    config: PiiConfig, frame: pd.DataFrame, names: list[str], model: str, allowed: Any
-) -> list[tuple[str, dict[str, Findings]]]:
-    """Person names and locations with Presidio's analyzer and the installed spaCy model."""
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-
-    from mlgate.gates.pii.detect import Findings, mask_all
-
-    settings = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
-    provider = NlpEngineProvider(nlp_configuration=settings)
-    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
-    wanted = {NLP_ENTITIES[n]: n for n in names}
-    out = []
-    for column in _string_columns(config, frame):
-        found: dict[str, Findings] = {}
-        for row, text in enumerate(frame[column].tolist()):
-            if not isinstance(text, str) or not text:
-                continue
-            for result in engine.analyze(text, language="en", entities=list(wanted)):
-                value = text[result.start : result.end]
-                if not allowed(value):
-                    found.setdefault(wanted[result.entity_type], Findings()).add(
-                        row, mask_all(value)
-                    )
-        if found:
-            out.append((f"column {column} (rows, from 0)", found))
-    return out
+    names = [n for n in config.entities if n not in PEOPLE]
+    return PresidioScanner(names, config.presidio.score_threshold, config.presidio.language)
 
 
 def _entities(config: PiiConfig) -> dict[str, Entity]:
@@ -392,12 +364,15 @@ def _scan_texts(
     people: tuple[str, ...],
     signal: str | None,
     today: dt.date,
+    presidio: PresidioScanner | None,
 ) -> dict[str, Findings]:
     """Every entity in one column or file: patterns, then names and dates of birth."""
     from mlgate.gates.pii.detect import scan_strings
     from mlgate.gates.pii.names import scan_birth_dates, scan_names
 
     found = scan_strings(array, entities, allowed, positions)
+    if presidio is not None:
+        found.update(presidio.scan(array, positions, allowed))
     if "person_name" in people:
         names = scan_names(array, positions, signal, allowed)
         if names is not None:
@@ -415,6 +390,7 @@ def _scan_frame(
     entities: dict[str, Entity],
     allowed: Any,
     today: dt.date,
+    presidio: PresidioScanner | None,
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
     import numpy as np
 
@@ -429,7 +405,8 @@ def _scan_frame(
         array, count = _as_strings(frame[column])
         scanned += count
         signal = column_signal(str(column))
-        found = _scan_texts(array, positions, entities, allowed, _people(config), signal, today)
+        people = _people(config)
+        found = _scan_texts(array, positions, entities, allowed, people, signal, today, presidio)
         if found:
             out.append((f"column {column} (rows, from 0)", found))
     return scanned, out
@@ -484,6 +461,7 @@ def _scan_files(
     entities: dict[str, Entity],
     allowed: Any,
     people: tuple[str, ...],
+    presidio: PresidioScanner | None,
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
     from mlgate.paths import display_path
 
@@ -516,6 +494,7 @@ def _scan_files(
                     people,
                     None,
                     ctx.today,
+                    presidio,
                 )
                 if found:
                     out.append((f"{shown} (cells, {kind})", found))
@@ -530,6 +509,7 @@ def _scan_files(
             people,
             None,
             ctx.today,
+            presidio,
         )
         if found:
             out.append((f"{shown} (lines)", found))
