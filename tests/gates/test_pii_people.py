@@ -354,3 +354,29 @@ def test_init_on_a_table_of_people(cli: Run, tmp_path: Path, personal: bool) -> 
     else:
         assert failed == [], failed
         assert result.code == 0
+
+
+def test_the_gdpr_pack_fails_on_special_categories_without_a_purpose(
+    cli: Run, write: Callable[..., Path], tmp_path: Path
+) -> None:
+    pd.DataFrame({"income": [1.0, 2.0] * 10, "ethnicity": ["a", "b"] * 10}).to_csv(
+        tmp_path / "train.csv", index=False
+    )
+    (tmp_path / "card.md").write_text("# Card\n\n## Personal data\n\nEthnicity, for audits.\n")
+    head = (
+        "version: 1\nextends: [builtin:gdpr-pii]\ninputs:\n  train: {path: train.csv}\n"
+        "  model_card: {path: card.md}\n"
+    )
+    policy = write("mlgate.yaml", head)
+    result = cli("check", policy, "-q", "-f", "json")
+    special = checks_of(result)["special_categories"]
+    assert (special["outcome"], result.code) == ("fail", 1)
+    assert "gdpr:art9" in special["controls"]
+    policy = write(
+        "mlgate.yaml",
+        head + "gates:\n  - id: no-pii\n    special_categories:\n      allow:\n"
+        "        - {column: ethnicity, purpose: 'bias monitoring, DPIA 2026-04'}\n",
+    )
+    result = cli("check", policy, "-q", "-f", "json")
+    special = checks_of(result)["special_categories"]
+    assert (special["outcome"], result.code) == ("pass", 0), special["message"]
