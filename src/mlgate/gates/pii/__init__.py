@@ -5,20 +5,37 @@ What it checks
     ``paths:`` globs — Jupyter notebooks (cell sources and stored outputs, where leaks are
     most often committed), CSV, JSON, logs — for e-mail addresses, phone numbers (validated
     with ``phonenumbers``), credit card numbers (Luhn and issuer prefix/length), US social
-    security numbers (area/group/serial rules), IBANs (per-country length and mod-97) and IP
-    addresses (IPv4/IPv6, optionally ignoring private ranges); plus policy-defined entities
-    (a regex and an optional built-in validator) and column names that signal personal data
-    values cannot reveal (name, date of birth, address, postcode, passport, national id, ...).
+    security numbers (area/group/serial rules), IBANs (per-country length and mod-97), IP
+    addresses (IPv4/IPv6, optionally ignoring private ranges), person names and dates of
+    birth; plus policy-defined entities (a regex and an optional built-in validator), column
+    names that signal personal data values cannot reveal (name, date of birth, address,
+    postcode, passport, national id, ...), and columns of special categories of personal
+    data (GDPR Art. 9: racial or ethnic origin, health, religion, political opinion,
+    trade-union membership, genetic and biometric data, sex life or sexual orientation).
+
+How it decides
+    Mask, then detect: dates, date-times (pandas and ISO, with fractions and time zones),
+    times, UUIDs and case numbers are found first and their spans never become phones or
+    cards. Cells that are only digits are judged per column: in a column where fewer than
+    60 % of them are valid phone (or card) numbers, they are ids. ``person_name`` comes from
+    a shipped lexicon of first names and surnames (US Census 1990 and Faker's lists of 80+
+    locales; no NLP model): a column in which half the cells are names is a name column
+    (surnames alone count when the column's name says names: ``last``, ``surname``), and
+    "First Surname" pairs count in free text; a name that is also a common word ("Will",
+    "Brown") never counts alone. ``date_of_birth``: plausible dates (age 0–120) in a
+    birth-date column, or after "born", "DOB", "date of birth", "geb." in text. Column
+    names are compared as tokens: ``email_addr`` is an e-mail column, ``last_login`` and
+    ``product_name`` are not names.
 
 Why it matters
     Personal data in training data, evaluation sets or committed notebooks is a GDPR
-    (Art. 5(1)(c), 25) and contractual problem; finding it before the merge is cheap.
+    (Art. 5(1)(c), 9, 25) and contractual problem; finding it before the merge is cheap.
 
 Never leaks
     Findings are reported as entity, column (or file and line / notebook cell), row
     positions and counts; example values are masked (``j***@e***.com``,
-    ``**** **** **** 1234``). No raw value reaches any report format, annotation, log line or
-    error message.
+    ``**** **** **** 1234``, ``J*** S***``). No raw value reaches any report format,
+    annotation, log line or error message.
 
 Policy example::
 
@@ -26,30 +43,40 @@ Policy example::
       type: pii
       data: train
       paths: ["notebooks/**/*.ipynb", "logs/*.log"]
-      entities: [email, phone, credit_card, us_ssn, iban, ip_address]
+      entities: [email, phone, credit_card, us_ssn, iban, ip_address, person_name]
       max_findings: 0                      # per entity; or max_rate: 0.001
       exclude_columns: [customer_hash]
       allow: {patterns: ["@example\\\\.com$"], values: ["127.0.0.1"]}
       custom_entities:
         - {name: employee_id, pattern: "EMP-\\\\d{6}"}
       column_names: {severity: warning}
+      special_categories:
+        severity: error
+        allow: [{column: religion, purpose: "bias audit, DPIA 2026-04"}]
       controls: [gdpr:art5-1c]
 
 Thresholds
     One check per entity: the number of findings (``max_findings``, default 0) or their
     share of the scanned values (``max_rate``); ``entities:`` may instead map each entity to
-    its own threshold block. ``column_names`` is its own check (default severity warning).
+    its own threshold block. ``column_names`` and ``special_categories`` are checks of
+    their own (default severity warning). A special-category column that a fairness gate
+    on the same input declares as a sensitive feature, or that ``special_categories.allow``
+    lists with a ``purpose``, is reported as processed on purpose, not counted.
     ``sample: {rows: 100000, seed: 0}`` scans a seeded row sample instead of every row.
 
 Engine
     ``engine: builtin`` (default) is vectorized: one RE2 pass per entity and column through
-    pyarrow, validation only on candidate rows. ``engine: presidio`` runs Microsoft Presidio's
-    analyzer for NLP entities (``person``, ``location``) and needs ``mlgate[presidio]`` and an
-    installed spaCy model; without one the gate fails with a message saying so.
+    pyarrow, validation only on candidate rows, each distinct text once. ``engine:
+    presidio`` (``mlgate[presidio]``) runs Microsoft Presidio's recognizers through its
+    ``BatchAnalyzerEngine`` for the six pattern entities (no NLP model needed; ``presidio:
+    {score_threshold: 0.5, language: en}``) and for ``person`` and ``location``, which need
+    an installed spaCy model — without one the gate fails with a message saying so. Names
+    from the lexicon, dates of birth and custom entities use mlgate's rules with either
+    engine.
 
 References
-    GDPR Art. 4(1), 5(1)(c), 25; ISO/IEC 7812 (card numbers); ISO 13616 (IBAN); SSA SSN
-    randomization rules.
+    GDPR Art. 4(1), 5(1)(c), 9, 25; ISO/IEC 7812 (card numbers); ISO 13616 (IBAN); SSA SSN
+    randomization rules; US Census Bureau 1990 name files.
 """
 
 from __future__ import annotations
