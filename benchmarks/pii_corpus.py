@@ -17,7 +17,25 @@ from faker import Faker
 
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES"]
 REGIONS = {"en_US": "US", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "es_ES": "ES"}
-ENTITIES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
+ENTITIES = (
+    "email",
+    "phone",
+    "credit_card",
+    "us_ssn",
+    "iban",
+    "ip_address",
+    "person_name",
+    "date_of_birth",
+)
+# name-like text that is not a person: places, organisations, title-case phrases, charges
+NOT_PEOPLE = [
+    "New York", "Grand Theft", "Battery on Law Enforc Officer", "Possession of Cannabis",
+    "Chief Executive Officer", "Data Scientist", "Golden Gate Bridge", "Red Cross",
+    "Silver Spring", "Long Beach", "Great Britain", "North Carolina", "Deutsche Bank",
+    "Banque Populaire", "Santa Monica", "Monte Carlo", "Saint Louis", "Rose Garden",
+    "General Motors", "Summer Sale", "Black Friday", "Will Call", "Mark Down",
+    "Driving While License Revoked", "Fleeing or Eluding Police", "Petit Theft",
+]  # fmt: skip
 
 
 @dataclass
@@ -58,6 +76,13 @@ def _positive(fake: Faker, locale: str, rng: random.Random) -> tuple[str, str] |
             if phonenumbers.is_valid_number(parsed) and "x" not in number.lower():
                 return kind, number
         return None
+    if kind == "person_name":
+        return kind, f"{fake.first_name()} {fake.last_name()}"
+    if kind == "date_of_birth":
+        born = fake.date_of_birth(minimum_age=1, maximum_age=100)
+        style = rng.randrange(3)
+        text = (born.isoformat(), born.strftime("%d/%m/%Y"), born.strftime("%d %B %Y"))[style]
+        return kind, text
     if kind == "credit_card":
         return kind, _spaced(fake.credit_card_number(), rng)
     if kind == "us_ssn":
@@ -68,7 +93,13 @@ def _positive(fake: Faker, locale: str, rng: random.Random) -> tuple[str, str] |
 
 
 def _negative(rng: random.Random) -> str:
-    choice = rng.randrange(16)
+    choice = rng.randrange(18)
+    if choice == 16:  # title-case text that is not a person's name
+        return rng.choice(NOT_PEOPLE)
+    if choice == 17:  # a date that is not a birth date (no birth context)
+        return (
+            f"admitted {rng.randint(1950, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        )
     if choice >= 12:
         return _timestamp_like(rng, choice - 12)
     if choice == 0:  # 16 digits failing Luhn
@@ -147,7 +178,10 @@ def make_cells(n: int, seed: int = 0, positive_share: float = 0.3) -> list[Cell]
                 if item is None:
                     values.append(_negative(rng))
                     continue
-                values.append(item[1])
+                kind, value = item
+                # a date of birth is one by its context: "born ...", "DOB: ..."
+                shown = f"{rng.choice(['born', 'DOB:', 'date of birth'])} {value}"
+                values.append(shown if kind == "date_of_birth" else value)
                 truth.append(item)
             else:
                 values.append(_negative(rng) if rng.random() < 0.6 else fakers[locale].word())

