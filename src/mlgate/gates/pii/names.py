@@ -78,7 +78,7 @@ PLACE_WORDS = frozenset(
     {
         "santa", "san", "santo", "sao", "monte", "mont", "saint", "sainte", "st", "fort", "port",
         "mount", "lake", "glen", "bad", "el", "la", "los", "las", "new", "north", "south",
-        "east", "west", "upper", "lower", "great", "little", "old", "porto", "villa", "bay",
+        "east", "west", "upper", "lower", "great", "little", "old", "porto", "villa", "bay", "rio",
     }
 )  # fmt: skip
 
@@ -87,8 +87,11 @@ PLACE_WORDS = frozenset(
 
 # RE2 (pyarrow's column-wise filter): a cell of one to five words of letters
 NAME_CELL = r"^\s*\pL[\pL'’.-]*(?:,?\s+\pL[\pL'’.-]*){0,4}\s*$"
-# RE2 candidate filter for free text: two capitalised words next to each other
-PAIR_CANDIDATE = r"\p{Lu}\p{Ll}+[ \t]+(?:\p{Lu}\.[ \t]+)?\p{Lu}\p{Ll}+"
+# RE2 candidate filter for free text: capitalised words, maybe with an initial or particles
+# between them ("Jane A. Doe", "Loek van de Kooij", "John O'Brien")
+PAIR_CANDIDATE = (
+    r"\p{Lu}\p{Ll}+[ \t]+(?:(?:\p{Lu}\.|\p{Ll}{1,5}|'t|\p{Lu}\p{Ll}+)[ \t]+){0,3}\p{Lu}[\p{L}'’]"
+)
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?")
 GAP = re.compile(r"[ \t]+")
 
@@ -153,7 +156,16 @@ def name_pairs(text: str, lex: Lexicon) -> list[str]:
     while i < len(words) - 1:
         first = words[i]
         word = first.group(0)
-        if _capitalised(word) and not word.endswith(".") and _is_first(word, lex):
+        after_place = i > 0 and (
+            fold(words[i - 1].group(0).rstrip(".")) in PLACE_WORDS
+            and GAP.fullmatch(text[words[i - 1].end() : first.start()]) is not None
+        )
+        if (
+            _capitalised(word)
+            and not word.endswith(".")
+            and not after_place
+            and _is_first(word, lex)
+        ):
             j = i + 1
             while j < len(words) - 1 and j - i <= 3:
                 between = words[j].group(0)
@@ -314,10 +326,26 @@ def mask_date(value: str) -> str:
 # --------------------------------------------------------------------------- scanning
 
 
+def is_prose(text: str) -> bool:
+    """Running text, not a title: some word of three or more letters is in lower case.
+
+    In a dataset column, a cell whose words are all capitalised is a label — a city
+    ("San Lorenzo Di Santi"), a company, a charge ("Felony Battery (Dom Strang)") — and
+    its "pairs" count only when the column as a whole is judged to hold names."""
+    return any(w.islower() and len(w) >= 3 for w in WORD.findall(text))
+
+
 def scan_names(
-    values: Any, positions: Any, signal: str | None, allowed: Callable[[str], bool]
+    values: Any,
+    positions: Any,
+    signal: str | None,
+    allowed: Callable[[str], bool],
+    column: bool = True,
 ) -> Findings | None:
-    """Person names in a column (judged per column) and in its free text."""
+    """Person names in a column (judged per column) and in its free text.
+
+    ``column``: the values are a dataset column (judged as a whole; pairs only in prose),
+    not lines of a file or notebook cells (pairs everywhere, as in ``df.head()`` output)."""
     import pyarrow.compute as pc
 
     from mlgate.gates.pii.detect import Findings, as_array, candidates, record
@@ -337,7 +365,7 @@ def scan_names(
                 record(found, rows, [mask_name(text)], positions)
                 counted.add(text)
     for text, rows in candidates(array, PAIR_CANDIDATE):
-        if text in counted:
+        if text in counted or (column and not is_prose(text)):
             continue
         pairs = [p for p in name_pairs(text, lex) if not allowed(p)]
         if pairs:
