@@ -143,12 +143,57 @@ NOT_PHONE = re.compile(
 )
 
 
-def make_phone_validator(regions: list[str]) -> Callable[[str], bool]:
-    """Phone numbers that ``phonenumbers`` says are valid (E.164 or national formats)."""
+def _region_precheck(region: str) -> Callable[[str], bool] | None:
+    """A necessary condition for ``digits`` to parse as a valid number of ``region``.
+
+    ``phonenumbers.parse`` is most of the gate's cost on text that never repeats, and most
+    (candidate, region) pairs cannot be valid: a valid number's national significant number
+    always matches the region's general pattern. This tries every way ``parse`` derives it
+    (as written, without the national prefix, without the country code); digits that start
+    with the region's international dialling prefix always go to ``parse``. None: no
+    precheck for this region (its metadata rewrites numbers while parsing)."""
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.national_prefix_transform_rule or metadata.general_desc is None:
+        return None
+    pattern = metadata.general_desc.national_number_pattern
+    if not pattern:
+        return None
+    general = re.compile(f"(?:{pattern})")
+    national = metadata.national_prefix_for_parsing
+    strip = re.compile(national) if national else None
+    idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
+    code = str(metadata.country_code)
+
+    def possible(digits: str) -> bool:
+        if idd is not None and idd.match(digits):
+            return True
+        forms = [digits]
+        if digits.startswith(code):
+            forms.append(digits[len(code) :])
+        for form in list(forms):
+            cut = strip.match(form) if strip is not None else None
+            if cut is not None and cut.end():
+                forms.append(form[cut.end() :])
+        return any(general.fullmatch(form) for form in forms)
+
+    return possible
+
+
+PLAIN_PHONE = re.compile(r"[\d\s().+/-]+")
+
+
+def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[[str], bool]:
+    """Phone numbers that ``phonenumbers`` says are valid (E.164 or national formats).
+
+    ``precheck=False`` parses every candidate for every region (the reference the test
+    of :func:`_region_precheck` compares with)."""
     import phonenumbers
 
     national = [r for r in regions if r not in ("US", "CA")]
     nanp = [r for r in regions if r in ("US", "CA")]
+    prechecks = {region: _region_precheck(region) for region in regions} if precheck else {}
 
     @functools.lru_cache(maxsize=65536)
     def valid(text: str) -> bool:
@@ -165,7 +210,12 @@ def make_phone_validator(regions: list[str]) -> Callable[[str], bool]:
                 candidates = list(nanp)
             else:
                 return False
+        # extensions ("x12"), letters ("1-800-FLOWERS") and other marks: parse decides
+        plain = PLAIN_PHONE.fullmatch(text) is not None
         for region in candidates:
+            check = prechecks.get(region) if region is not None and plain else None
+            if check is not None and not check(digits):
+                continue
             try:
                 number = phonenumbers.parse(text, region)
             except phonenumbers.NumberParseException:
