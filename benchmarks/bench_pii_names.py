@@ -140,12 +140,14 @@ def precision(columns: int, rows: int) -> dict[str, Any]:
         cities += list(provider.cities)
     fake = Faker(["en_US", "de_DE", "fr_FR", "es_ES"])
     fake.seed_instance(3)
+    english = Faker("en_US")
+    english.seed_instance(3)
     sources = {
         "city": lambda: rng.choice(cities),
         "job_title": fake.job,
         "company": fake.company,
-        "catch_phrase": lambda: Faker("en_US").catch_phrase(),
-        "colour": lambda: Faker("en_US").color_name(),
+        "catch_phrase": english.catch_phrase,
+        "colour": english.color_name,
         "charge_desc": lambda: rng.choice(CHARGES),
         "product": lambda: rng.choice(PRODUCTS),
     }

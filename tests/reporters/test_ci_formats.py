@@ -64,7 +64,7 @@ def test_annotations_point_at_the_threshold_lines(
     notice = next(line for line in out.splitlines() if line.startswith("::notice"))
     assert f"line={brier}" in notice
     assert "recalibration, 50%25 done" in notice
-    assert out.count("::group::") == out.count("::endgroup::") == 7
+    assert out.count("::group::") == out.count("::endgroup::") == 8  # one per gate
     for line in out.splitlines():
         assert "\r" not in line
 

@@ -73,6 +73,7 @@ SUFFIX = {
     "github": "log",
     "sarif": "sarif",
     "junit": "xml",
+    "html": "html",
 }
 
 
@@ -117,6 +118,7 @@ def test_mixed_report_outcomes(example: Path, monkeypatch: pytest.MonkeyPatch) -
         "model-quality": "fail",
         "model-quality-live": "pass",
         "fairness": "pass",
+        "special-categories": "pass",
         "documentation": "pass",
         "no-pii": "pass",
         "drift": "pass",

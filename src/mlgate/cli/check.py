@@ -170,7 +170,13 @@ def root() -> str:
     return workspace_root(os.environ, Path.cwd())
 
 
-SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def _infer_formats(outputs: Sequence[Path]) -> tuple[str, ...]:
@@ -237,3 +243,33 @@ def _progress_hook() -> ProgressHook | None:
             status.stop()
 
     return hook
+
+
+@cli.command("report")
+@click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(list(FORMATS)),
+    multiple=True,
+    help="Output format; repeat for several (paired in order with --output).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="File for the matching --format ('-' for standard output).",
+)
+def report_command(report_file: Path, formats: tuple[str, ...], outputs: tuple[Path, ...]) -> int:
+    """Render a saved JSON report again, in any format (e.g. -f html -o report.html).
+
+    The exit code is the report's verdict, as `mlgate check` gave it: 0 passed, 1 failed.
+    """
+    from mlgate.review.reports import read_report
+
+    saved = read_report(report_file)
+    _write_reports(saved, _pair_outputs(formats or _infer_formats(outputs), outputs), None)
+    return int(ExitCode.FAILED) if saved.failed() else 0

@@ -30,6 +30,7 @@ FORMATS: dict[str, str] = {
     "github": "mlgate.reporters.github",
     "sarif": "mlgate.reporters.sarif",
     "junit": "mlgate.reporters.junit",
+    "html": "mlgate.reporters.html",
 }
 
 Renderer = Callable[["Report", RenderOptions], str]
