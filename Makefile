@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: example example-fail test test-deepchecks lint bench clean
+.PHONY: example example-fail test test-deepchecks lint bench clean browser
 
 $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]' -e examples/plugin-gate
 	touch $(STAMP)
 
+# The text report on the terminal, and the HTML report a reviewer opens (git-ignored).
 example: $(STAMP)
-	$(BIN)/mlgate check examples/credit-scoring/mlgate.yaml
+	$(BIN)/mlgate check examples/credit-scoring/mlgate.yaml \
+		-f html -o examples/credit-scoring/report.html -f text
+	@echo "HTML report: examples/credit-scoring/report.html"
 
 # A failing run (exit 1 is expected): the annotations GitHub would show, then the Markdown
 # of the job summary / pull-request comment, written to examples/credit-scoring/reports/.
@@ -50,8 +53,15 @@ $(DC_STAMP): pyproject.toml
 test-deepchecks: $(DC_STAMP)
 	$(DC_VENV)/bin/pytest tests_deepchecks -p no:cacheprovider
 
-test: lint
-	$(BIN)/pytest
+# The HTML report's browser test drives the system Chromium (Debian's package; a browser
+# download by Playwright is not needed and not possible offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		{ echo "cannot install Chromium: run 'apt-get install chromium' as root" >&2; exit 1; }
+
+test: lint browser
+	MLGATE_BROWSER=require $(BIN)/pytest
 	$(MAKE) test-deepchecks
 
 bench: $(STAMP)
