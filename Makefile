@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: example example-fail test test-deepchecks lint bench clean browser
+.PHONY: example example-fail test test-deepchecks lint bench clean browser mermaid
 
 $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,7 +60,15 @@ browser:
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
 		{ echo "cannot install Chromium: run 'apt-get install chromium' as root" >&2; exit 1; }
 
-test: lint browser
+# Mermaid (from the npm registry) parses every Mermaid block the Markdown report emits.
+MERMAID := tests/mermaid/node_modules/mermaid/dist/mermaid.min.js
+$(MERMAID): tests/mermaid/package.json tests/mermaid/package-lock.json
+	npm ci --prefix tests/mermaid --no-audit --no-fund --loglevel=error
+	touch $(MERMAID)
+
+mermaid: $(MERMAID)
+
+test: lint browser mermaid
 	MLGATE_BROWSER=require $(BIN)/pytest
 	$(MAKE) test-deepchecks
 

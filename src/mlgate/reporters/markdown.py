@@ -9,6 +9,7 @@ an image, an autolinked URL or e-mail address, or an ``@user``/``@org/team`` men
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -71,6 +72,7 @@ def render(report: Report, options: RenderOptions) -> str:
         lines += [_gate_error_row(g) for g in errored]
         lines += [_check_row(c) for c in sorted(failing, key=lambda c: -c.outcome.rank)]
         lines.append("")
+    lines += _charts(report)
     lines += ["### Gates", ""]
     for gate in failing_first(report.gates):
         lines += _gate_section(gate)
@@ -80,6 +82,88 @@ def render(report: Report, options: RenderOptions) -> str:
         lines += _waivers(report)
     lines += _inputs(report)
     return "\n".join(lines).rstrip() + "\n"
+
+
+MAX_MERMAID_BARS = 12
+
+
+def _mermaid_label(text: object, limit: int = 32) -> str:
+    """A label inside a quoted Mermaid string: no quote, fence, markup or comment marks."""
+    cleaned = re.sub(r"[\"`\\<>;#%{}\r\n]", "_", str(text))
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def _mermaid_number(value: float) -> str:
+    return f"{value:.4g}" if math.isfinite(value) else "0"
+
+
+def _mermaid_bars(title: str, axis: str, labels: list[str], values: list[float]) -> list[str]:
+    names = ", ".join(f'"{_mermaid_label(label)}"' for label in labels)
+    return [
+        "```mermaid",
+        "xychart-beta",
+        f'    title "{_mermaid_label(title, 60)}"',
+        f"    x-axis [{names}]",
+        f'    y-axis "{_mermaid_label(axis)}"',
+        f"    bar [{', '.join(_mermaid_number(v) for v in values)}]",
+        "```",
+        "",
+    ]
+
+
+def _charts(report: Report) -> list[str]:
+    """Charts GitHub draws from Mermaid, each with the table it was drawn from beside it:
+    the change of headline metrics against the baseline, and the groups of the fairness
+    check that needs attention most."""
+    out: list[str] = []
+    moved = [
+        c
+        for c in report.checks()
+        if c.baseline is not None
+        and c.observed is not None
+        and "[" not in c.name
+        and math.isfinite(c.observed - c.baseline)
+    ]
+    moved.sort(key=lambda c: -abs((c.observed or 0.0) - (c.baseline or 0.0)))
+    moved = moved[:MAX_MERMAID_BARS]
+    if moved:
+        deltas = [(c.observed or 0.0) - (c.baseline or 0.0) for c in moved]
+        out += ["### Change against the baseline", ""]
+        out += _mermaid_bars("now minus baseline", "change", [c.id for c in moved], deltas)
+        out += ["| check | baseline | now | change |", "|---|---|---|---|"]
+        out += [
+            f"| {code(c.id)} | {number(c.baseline)} | {number(c.observed)} | {d:+.4g} |"
+            for c, d in zip(moved, deltas, strict=True)
+        ]
+        out.append("")
+    fairness = [
+        c
+        for g in report.gates
+        if g.type == "fairness"
+        for c in g.checks
+        if any(isinstance(r.get("value"), int | float) for r in c.evidence.get("groups") or [])
+    ]
+    if fairness:
+        check = max(fairness, key=lambda c: (c.outcome.rank, c.observed or 0.0))
+        groups = [r for r in check.evidence["groups"] if isinstance(r.get("value"), int | float)]
+        groups = sorted(groups, key=lambda r: float(r["value"]))[:MAX_MERMAID_BARS]
+        column = check.evidence.get("column", "group")
+        out += [f"### Groups of {code(check.id)}", ""]
+        out += _mermaid_bars(
+            f"{check.name} by {column}",
+            "value",
+            [str(r["group"]) for r in groups],
+            [float(r["value"]) for r in groups],
+        )
+        worst = check.evidence.get("worst_group")
+        out += [f"| {esc(column)} | rows | value |", "|---|---|---|"]
+        out += [
+            f"| {esc(r['group'])}{' (worst)' if r['group'] == worst else ''} | {r.get('n', '')} "
+            f"| {number(float(r['value']))} |"
+            for r in groups
+        ]
+        out.append("")
+    return out
 
 
 def _headline(report: Report) -> str:
