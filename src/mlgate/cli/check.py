@@ -80,6 +80,11 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append a hash-chained record of this run to this JSON-lines file.",
 )
+@click.option(
+    "--history",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of earlier JSON reports (e.g. CI artifacts of main): trends in the HTML report.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
 def check(
@@ -96,6 +101,7 @@ def check(
     summary: Path | None,
     github_output: Path | None,
     audit_log: Path | None,
+    history: Path | None,
     quiet: bool,
     debug: bool,
 ) -> int:
@@ -105,6 +111,7 @@ def check(
     from mlgate.policy import load_policy
 
     targets = _pair_outputs(formats or _infer_formats(outputs), outputs)
+    earlier = _history(history)
     moment = prov.run_clock()
     loaded = load_policy(policy, today=moment.date())
     extra: tuple[GateResult, ...] = ()
@@ -127,7 +134,7 @@ def check(
         provenance=prov.provenance(),
     )
     report, _ = run_policy(loaded, options)
-    _write_reports(report, targets, color)
+    _write_reports(report, targets, color, earlier)
     _write_github(report, summary, github_output, targets)
     if audit_log is not None:
         from mlgate.review.audit import append
@@ -196,8 +203,22 @@ def _pair_outputs(formats: Sequence[str], outputs: Sequence[Path]) -> list[tuple
     return pairs
 
 
+def _history(folder: Path | None) -> tuple[Report, ...]:
+    if folder is None:
+        return ()
+    from mlgate.review.reports import read_history
+
+    reports, warnings = read_history(folder)
+    for warning in warnings:
+        click.echo(f"mlgate: {warning}", err=True)
+    return reports
+
+
 def _write_reports(
-    report: Report, targets: list[tuple[str, Path | None]], color: bool | None
+    report: Report,
+    targets: list[tuple[str, Path | None]],
+    color: bool | None,
+    history: tuple[Report, ...] = (),
 ) -> None:
     from mlgate.reporters import RenderOptions, renderer
 
@@ -207,7 +228,7 @@ def _write_reports(
             color if color is not None else tty and "NO_COLOR" not in os.environ
         ) and out is None
         width = _width() if out is None else 160
-        options = RenderOptions(color=bool(use_color), width=width, root=root())
+        options = RenderOptions(color=bool(use_color), width=width, root=root(), history=history)
         text = renderer(fmt)(report, options)
         if out is None:
             click.echo(text, nl=False)
@@ -263,7 +284,17 @@ def _progress_hook() -> ProgressHook | None:
     multiple=True,
     help="File for the matching --format ('-' for standard output).",
 )
-def report_command(report_file: Path, formats: tuple[str, ...], outputs: tuple[Path, ...]) -> int:
+@click.option(
+    "--history",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of earlier JSON reports (e.g. CI artifacts of main): trends in the HTML report.",
+)
+def report_command(
+    report_file: Path,
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    history: Path | None,
+) -> int:
     """Render a saved JSON report again, in any format (e.g. -f html -o report.html).
 
     The exit code is the report's verdict, as `mlgate check` gave it: 0 passed, 1 failed.
@@ -271,5 +302,6 @@ def report_command(report_file: Path, formats: tuple[str, ...], outputs: tuple[P
     from mlgate.review.reports import read_report
 
     saved = read_report(report_file)
-    _write_reports(saved, _pair_outputs(formats or _infer_formats(outputs), outputs), None)
+    targets = _pair_outputs(formats or _infer_formats(outputs), outputs)
+    _write_reports(saved, targets, None, _history(history))
     return int(ExitCode.FAILED) if saved.failed() else 0

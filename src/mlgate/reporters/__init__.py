@@ -21,6 +21,7 @@ class RenderOptions:
     color: bool = False
     width: int = 120
     root: str = ""  # prefix that makes report paths relative to the repository root
+    history: tuple[Report, ...] = ()  # earlier reports, oldest first (trends in HTML)
 
 
 FORMATS: dict[str, str] = {

@@ -49,6 +49,7 @@ def render(report: Report, options: RenderOptions) -> str:
     body = [
         _header(report),
         _attention(report),
+        _trends(report, options.history),
         _filters(report),
         *(_gate(gate) for gate in gates),
         _pii_heatmap(report),
@@ -300,6 +301,102 @@ def _group_chart(check: CheckResult) -> str:
     )
 
 
+MAX_TRENDS = 24
+
+
+def _run_label(report: Report) -> str:
+    when = (report.created_at or "")[:10] or "?"
+    return f"{when} {report.git_commit[:7]}" if report.git_commit else when
+
+
+def _trends(report: Report, history: tuple[Report, ...]) -> str:
+    """One line per headline metric across the earlier runs and this one (highlighted),
+    with the limit drawn; each chart's values are in the table below it."""
+    earlier = [
+        r
+        for r in history
+        if (r.created_at, r.git_commit, r.policy_sha256)
+        != (report.created_at, report.git_commit, report.policy_sha256)
+    ]
+    if not earlier:
+        return ""
+    headline = [
+        c
+        for c in report.checks()
+        if "[" not in c.name and c.observed is not None and math.isfinite(c.observed)
+    ]
+    past = [{c.id: c.observed for c in r.checks() if c.observed is not None} for r in earlier]
+    # a metric that never moved and passes needs no chart (the PII counts that stay 0)
+    charted = [
+        c
+        for c in headline
+        if any(c.id in values for values in past)
+        and (
+            c.outcome in ATTENTION
+            or any(values.get(c.id, c.observed) != c.observed for values in past)
+        )
+    ]
+    charted.sort(key=lambda c: -c.outcome.rank)
+    figures = [_trend_chart(c, earlier, past) for c in charted[:MAX_TRENDS]]
+    if not figures:
+        return ""
+    return (
+        f'<section id="trends"><h2>Trends</h2><p class="muted">{len(earlier)} earlier runs '
+        f'and this one (the last point).</p><div class="charts">{"".join(figures)}</div>'
+        "</section>"
+    )
+
+
+def _trend_chart(check: CheckResult, earlier: list[Report], past: list[dict[str, float]]) -> str:
+    points: list[tuple[str, float | None]] = [
+        (_run_label(r), values.get(check.id)) for r, values in zip(earlier, past, strict=True)
+    ]
+    points.append(("this run", check.observed))
+    low, high = _bounds(check)
+    known = [v for _, v in points if v is not None and math.isfinite(v)]
+    scale = known + [v for v in (low, high) if v is not None]
+    lo, hi = min(scale), max(scale)
+    pad = (hi - lo) * 0.1 or abs(hi) * 0.1 or 1.0
+    lo, hi = lo - pad, hi + pad
+    width, height, left = 260, 100, 6
+    step = (width - 2 * left) / max(len(points) - 1, 1)
+
+    def y(v: float) -> float:
+        return round(height - 14 - (v - lo) / (hi - lo) * (height - 24), 1)
+
+    coords = [(round(left + i * step, 1), y(v)) for i, (_, v) in enumerate(points) if v is not None]
+    parts = [
+        f'<svg class="trend" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" data-points="{len(coords)}">'
+        f"<title>{esc(check.id)} over {len(points)} runs</title>"
+    ]
+    for limit in (low, high):
+        if limit is not None:
+            parts.append(
+                f'<line class="limit" x1="0" x2="{width}" y1="{y(limit)}" y2="{y(limit)}"/>'
+                f'<text x="{width - 2}" y="{y(limit) - 3}" text-anchor="end" class="value">'
+                f"limit {esc(number(limit))}</text>"
+            )
+    if len(coords) > 1:
+        path = " ".join(f"{x},{yy}" for x, yy in coords)
+        parts.append(f'<polyline class="line" points="{path}"/>')
+    for i, (x, yy) in enumerate(coords):
+        last = i == len(coords) - 1 and points[-1][1] is not None
+        cls = f"dot {LABEL[check.outcome]}" if last else "dot past"
+        parts.append(f'<circle class="{cls}" cx="{x}" cy="{yy}" r="{4.5 if last else 2.5}"/>')
+    parts.append("</svg>")
+    rows = "".join(
+        f"<tr><td>{esc(label)}</td><td>{esc(number(v)) if v is not None else '—'}</td></tr>"
+        for label, v in points
+    )
+    return (
+        f'<figure class="chart" data-check="{esc(check.id)}"><figcaption>{esc(check.id)} '
+        f"({esc(check.threshold_text)})</figcaption>{''.join(parts)}<details><summary>table"
+        f"</summary><table><thead><tr><th>run</th><th>value</th></tr></thead><tbody>{rows}"
+        "</tbody></table></details></figure>"
+    )
+
+
 def _pii_heatmap(report: Report) -> str:
     """Where personal data was found: place × entity, counts and masked examples only."""
     cells: dict[tuple[str, str], dict[str, Any]] = {}
@@ -447,6 +544,7 @@ svg text{fill:var(--fg);font-size:11px}svg .value{fill:var(--muted)}
 .limit{stroke:var(--fg);stroke-width:1.5}.whisker{stroke:var(--fg);stroke-width:2}
 .dot{fill:var(--muted)}.dot.pass{fill:var(--ok)}.dot.fail,.dot.error{fill:var(--bad)}
 .dot.warn{fill:var(--warn)}.dot.waived{fill:var(--info)}
+.line{fill:none;stroke:var(--info);stroke-width:1.5}.dot.past{fill:var(--info)}
 .bar{fill:var(--info)}.bar.worst{fill:var(--warn)}.bar.worst.fail{fill:var(--bad)}
 .bar.unjudged{fill:none;stroke:var(--muted);stroke-dasharray:3 2}
 .charts{display:flex;flex-wrap:wrap;gap:8px 24px}figure.chart{margin:8px 0}
