@@ -4,7 +4,10 @@
 # last step, after the comment step had its chance to run.
 set -uo pipefail
 report="${RUNNER_TEMP:-/tmp}/mlgate-report.json"
+html="${RUNNER_TEMP:-/tmp}/mlgate-report.html"
 args=(check "$MLGATE_POLICY" --quiet --fail-on "$MLGATE_FAIL_ON" -f json -o "$report")
+if [ "${MLGATE_HTML:-true}" = "true" ]; then args+=(-f html -o "$html"); fi
+if [ -n "${MLGATE_HISTORY:-}" ] && [ -d "$MLGATE_HISTORY" ]; then args+=(--history "$MLGATE_HISTORY"); fi
 if [ "${MLGATE_ANNOTATIONS:-true}" = "true" ]; then args+=(-f github -o -); else args+=(-f text -o -); fi
 if [ -n "${MLGATE_SARIF:-}" ]; then args+=(-f sarif -o "$MLGATE_SARIF"); fi
 if [ -n "${MLGATE_BASELINE:-}" ]; then args+=(--baseline "$MLGATE_BASELINE"); fi
@@ -18,5 +21,10 @@ status=$?
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   echo "status=$status" >> "$GITHUB_OUTPUT"
   if [ ! -f "$report" ]; then echo "report=" >> "$GITHUB_OUTPUT"; fi
+  if [ -f "$html" ] && [ "${MLGATE_HTML:-true}" = "true" ]; then
+    echo "html=$html" >> "$GITHUB_OUTPUT"
+  else
+    echo "html=" >> "$GITHUB_OUTPUT"
+  fi
 fi
 exit 0

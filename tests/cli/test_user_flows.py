@@ -131,3 +131,17 @@ def test_the_action_scripts_in_a_user_repository(
     assert "outcome<<" in text
     assert "policy-changes" in summary.read_text()
     assert '"uri": "ml/mlgate.yaml"' in (tmp_path / "mlgate.sarif").read_text()
+    # the HTML report for the artifact upload, then its link in the job summary
+    html = tmp_path / "mlgate-report.html"
+    assert f"html={html}" in text
+    assert "<svg" in html.read_text()
+    url = "https://github.example/acme/models/actions/runs/1/artifacts/2"
+    link = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "action" / "link.sh")],
+        env={**env, "MLGATE_HTML_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert link.returncode == 0
+    assert f"[Full HTML report with charts]({url})" in summary.read_text()

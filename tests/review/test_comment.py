@@ -185,3 +185,15 @@ def test_long_reports_are_truncated_with_a_link(
     assert len(body) <= COMMENT_LIMIT
     assert body.endswith("[workflow run](https://github.example/acme/models/actions/runs/42).\n")
     assert body.startswith("<!-- mlgate-report: policy.yaml -->")
+
+
+def test_the_comment_links_the_html_report(cli: Run, example: Path, github: FakeGitHub) -> None:
+    report = report_file(cli, example)
+    url = "https://github.example/acme/models/actions/runs/42/artifacts/7"
+    assert cli("comment", report, "--html-url", url).code == 0
+    body = github.comments[-1]["body"]
+    assert f"[Full HTML report with charts]({url})" in body
+    assert body.index("Full HTML report") < body.index("### Gates")
+    refused = cli("comment", report, "--html-url", "http://evil.example/x)[y](z")
+    assert refused.code == 2
+    assert "--html-url must be an https URL" in refused.err

@@ -79,9 +79,14 @@ def _policy_diff(base: Path | None, head: Path, base_ref: str | None, fmt: str) 
     help="Also show what changed since this baseline report.",
 )
 @click.option(
+    "--html-url",
+    metavar="URL",
+    help="Link to the HTML report (https; e.g. the uploaded artifact's URL).",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Print the comment that would be posted; call no API."
 )
-def comment(report: Path, baseline: Path | None, dry_run: bool) -> int:
+def comment(report: Path, baseline: Path | None, html_url: str | None, dry_run: bool) -> int:
     """Create or update the sticky mlgate comment on the pull request.
 
     Uses GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (for the PR number) and
@@ -100,6 +105,12 @@ def comment(report: Path, baseline: Path | None, dry_run: bool) -> int:
     body = renderer("markdown")(head, RenderOptions(root=root()))
     if baseline is not None and baseline.exists():
         body += "\n" + report_diff_markdown(diff_reports(read_report(baseline), head))
+    if html_url:
+        if not html_url.startswith("https://") or any(c in html_url for c in " ()<>\n"):
+            raise UsageError(f"--html-url must be an https URL, not {html_url!r}")
+        body = body.replace(
+            "\n", f"\n\n📊 [Full HTML report with charts]({html_url}) (artifact of this run)\n", 1
+        )
     key = head.policy or "mlgate"
     if dry_run:
         click.echo(github.comment_body(body, key, run_url(os.environ)), nl=False)
