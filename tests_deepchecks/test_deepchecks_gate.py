@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -135,6 +136,18 @@ def test_save_html_replaces_the_file_and_the_report_says_where(tmp_path: Path) -
     report = json.loads(done.stdout)
     notes = [n for g in report["gates"] for c in g["checks"] for n in c["notes"]]
     assert "deepchecks HTML report: out/dc.html" in notes
+    # mlgate's own HTML report, written elsewhere, links deepchecks' file by a working path
+    page = tmp_path / "reports" / "mlgate.html"
+    subprocess.run(
+        [MLGATE, "check", str(policy), "-q", "-f", "html", "-o", str(page)],
+        capture_output=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    href = re.search(r'HTML report: <a href="([^"]+)">', page.read_text())
+    assert href is not None
+    assert href.group(1) == "../out/dc.html"
+    assert (page.parent / href.group(1)).resolve() == (tmp_path / "out" / "dc.html").resolve()
     assert "FutureWarning" not in done.stderr
     assert "DeprecationWarning" not in done.stderr
 

@@ -228,7 +228,10 @@ def _write_reports(
             color if color is not None else tty and "NO_COLOR" not in os.environ
         ) and out is None
         width = _width() if out is None else 160
-        options = RenderOptions(color=bool(use_color), width=width, root=root(), history=history)
+        base = "" if out is None else os.path.relpath(Path.cwd(), out.resolve().parent)
+        options = RenderOptions(
+            color=bool(use_color), width=width, root=root(), history=history, link_base=base
+        )
         text = renderer(fmt)(report, options)
         if out is None:
             click.echo(text, nl=False)

@@ -175,7 +175,9 @@ class DeepchecksGate(BaseGate[DeepchecksConfig]):
         checks = [c for item in result.results for c in _checks(config, ctx, item)]
         if html is not None and checks:
             note = f"deepchecks HTML report: {html}"
-            checks[0] = checks[0].model_copy(update={"notes": (*checks[0].notes, note)})
+            evidence = {**checks[0].evidence, "html_report": html}  # linked from mlgate's HTML
+            update = {"notes": (*checks[0].notes, note), "evidence": evidence}
+            checks[0] = checks[0].model_copy(update=update)
         return checks
 
 

@@ -22,6 +22,7 @@ class RenderOptions:
     width: int = 120
     root: str = ""  # prefix that makes report paths relative to the repository root
     history: tuple[Report, ...] = ()  # earlier reports, oldest first (trends in HTML)
+    link_base: str = ""  # from the written report's folder to where paths in it are relative
 
 
 FORMATS: dict[str, str] = {

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import math
+import os
+import posixpath
 from typing import Any
 
 from mlgate.report import CheckResult, GateResult, Outcome, Report
@@ -51,7 +53,7 @@ def render(report: Report, options: RenderOptions) -> str:
         _attention(report),
         _trends(report, options.history),
         _filters(report),
-        *(_gate(gate) for gate in gates),
+        *(_gate(gate, options.link_base) for gate in gates),
         _pii_heatmap(report),
         _compliance(report),
         _waivers(report),
@@ -135,7 +137,7 @@ def _filters(report: Report) -> str:
     )
 
 
-def _gate(gate: GateResult) -> str:
+def _gate(gate: GateResult, link_base: str = "") -> str:
     attention = gate.outcome in ATTENTION
     head = (
         f'<summary><span class="badge {LABEL[gate.outcome]}">{LABEL[gate.outcome]}</span> '
@@ -145,6 +147,14 @@ def _gate(gate: GateResult) -> str:
     parts = [head]
     if gate.message:
         parts.append(f'<p class="message">{esc(gate.message)}</p>')
+    for check in gate.checks:
+        linked = check.evidence.get("html_report")
+        if isinstance(linked, str) and linked:
+            href = posixpath.normpath(posixpath.join(link_base.replace(os.sep, "/"), linked))
+            parts.append(
+                f'<p class="message">{esc(gate.type)} HTML report: <a href="{esc(href)}">'
+                f"{esc(linked)}</a></p>"
+            )
     if gate.checks:
         rows = "".join(_check_row(gate, c) for c in gate.checks)
         parts.append(
