@@ -40,7 +40,7 @@ def test_each_input_is_parsed_once_however_many_gates_read_it(example: Path) -> 
     report, store = run_policy(load_policy(policy_file))
     assert store.loads == {"predictions": 1, "eval": 1, "model": 1, "model_card": 1, "train": 1}
     assert {g.outcome.value for g in report.gates} == {"pass"}
-    assert len(report.gates) == 9
+    assert len(report.gates) == 10
 
 
 WAIVED = """

@@ -73,6 +73,7 @@ def test_missing_and_unreadable_inputs_error_their_gate_only(cli: Run, example: 
         "model-quality": "pass",
         "model-quality-live": "error",
         "fairness": "pass",
+        "special-categories": "pass",
         "documentation": "fail",  # lineage: data/eval.csv is in mlgate.lock but gone
         "no-pii": "pass",
         "drift": "error",  # its current input is the missing eval.csv
@@ -85,9 +86,11 @@ def test_missing_and_unreadable_inputs_error_their_gate_only(cli: Run, example: 
 
 def test_unparseable_input_is_a_gate_error(cli: Run, example: Path) -> None:
     (example / "artifacts" / "predictions.csv").write_bytes(b'a,b\n1,"unterminated\n')
-    result = cli("check", example / "mlgate.yaml", "--only", "model-quality")
+    result = cli("check", example / "mlgate.yaml", "--only", "model-quality", "-f", "json")
     assert result.code == 1
-    assert "not valid csv" in result.out
+    gate = Report.model_validate_json(result.out).gates[0]
+    assert (gate.id, gate.outcome.value) == ("model-quality", "error")
+    assert "not valid csv" in gate.message
 
 
 def test_missing_column_names_input_and_suggests(cli: Run, example: Path) -> None:
@@ -180,7 +183,7 @@ def test_json_report_round_trips(cli: Run, example: Path) -> None:
 def test_validate_list_gates_schema_explain_version(cli: Run, example: Path) -> None:
     ok = cli("validate", example / "mlgate.yaml")
     assert ok.code == 0
-    assert "ok (7 gates, 5 inputs)" in ok.out
+    assert "ok (8 gates, 5 inputs)" in ok.out
     gates = cli("list-gates").out
     assert "performance" in gates
     assert "row_count" in gates

@@ -170,8 +170,13 @@ def test_small_groups_are_reported_and_excluded(cli: Run, tmp_path: Path) -> Non
         "group": "tiny",
         "n": 12,
         "value": pytest.approx(groups["tiny"]["value"]),
+        "interval": groups["tiny"]["interval"],
         "judged": False,
     }
+    # each group's selection rate with its 95 % Wilson interval, for the report's whiskers
+    low, high = groups["tiny"]["interval"]
+    assert low <= groups["tiny"]["value"] <= high
+    assert high - low > 0.4  # 12 rows say little
     assert groups["<missing>"]["n"] == 9
     assert groups["<missing>"]["judged"] is False
     assert any("not judged: tiny (12 rows), <missing> (9 rows)" in n for n in check.notes)

@@ -106,6 +106,13 @@ def test_the_example_report_works_offline_with_filters_and_charts(
         chart = charts.nth(i)
         assert chart.locator("rect.bar").count() == int(chart.get_attribute("data-bars") or 0)
     assert page.locator("svg.gauge").count() > 0
+    histograms = page.locator("svg.histogram")  # the drift gate: reference against current
+    assert histograms.count() > 0
+    for i in range(histograms.count()):
+        chart = histograms.nth(i)
+        bins = int(chart.get_attribute("data-bins") or 0)
+        assert bins > 0
+        assert chart.locator("rect.ref").count() == chart.locator("rect.cur").count() == bins
     page.screenshot(path=str(tmp_path / "report.png"))
     page.close()
 
@@ -129,7 +136,9 @@ def test_no_raw_personal_data_anywhere_in_the_page(
         "version: 1\ninputs:\n  d: {path: d.csv}\ngates:\n"
         "  - id: fair\n    type: fairness\n    data: d\n    label: y\n    prediction: p\n"
         "    sensitive_features: [who]\n    metrics: {demographic_parity_difference: {max: 0.01}}\n"
-        "  - id: pii\n    type: pii\n    data: d\n",
+        "  - id: pii\n    type: pii\n    data: d\n"
+        "  - id: drift\n    type: drift\n    reference: d\n    current: d\n"
+        "    columns: [who]\n",
     )
     out = tmp_path / "r.html"
     assert cli("check", policy, "-q", "-f", "html", "-o", out).code == 1
@@ -140,6 +149,7 @@ def test_no_raw_personal_data_anywhere_in_the_page(
     for raw in [*emails, "jane.doe", "Schneider", "7946 0958", "1111 1111 1111 1111"]:
         assert raw not in content, raw
     assert page.locator("#pii table.heatmap td.heat").count() > 0
+    assert page.locator("svg.histogram").count() == 1  # the e-mails as categories, masked
     assert "j***@e***.com" in content
     page.close()
 

@@ -522,8 +522,13 @@ class _Judge:
         point: Any,
         counts: dict[str, np.ndarray],
     ) -> dict[str, Any]:
-        from mlgate.stats.groups import rate
+        from mlgate.stats.groups import PROPORTIONS, denominator, rate, wilson
 
+        whiskers = None
+        if len(values) == 1:
+            ((only, v),) = values.items()
+            if only in PROPORTIONS:
+                whiskers = wilson(v, denominator(only, self._cells))
         selection = (
             rate(self._base("selection_rate"), self._cells)
             if self.data.task == "binary" and self.data.p is not None
@@ -538,6 +543,11 @@ class _Judge:
                 for base, v in values.items():
                     key = "value" if len(values) == 1 else base
                     row[key] = _num(float(v[s, g]))
+                if whiskers is not None:  # 95 % Wilson interval of the group's rate
+                    row["interval"] = [
+                        round(float(whiskers[0][s, g]), 6),
+                        round(float(whiskers[1][s, g]), 6),
+                    ]
                 if selection is not None and "selection_rate" not in values:
                     row["selection_rate"] = _num(float(selection[s, g]))
                 for base, c in counts.items():

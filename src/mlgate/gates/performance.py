@@ -214,7 +214,7 @@ def _slice_check(
     import numpy as np
 
     from mlgate.gates.pii.detect import masked_labels
-    from mlgate.stats.groups import group_codes
+    from mlgate.stats.groups import PROPORTIONS, group_codes, wilson
     from mlgate.stats.metrics import compute, denominator_count
     from mlgate.thresholds import Direction
 
@@ -234,6 +234,9 @@ def _slice_check(
         row: dict[str, Any] = {"group": label, "n": int(sizes[g]), "value": _jsonable(value)}
         if kind != "rows":
             row[kind] = count
+        if name in PROPORTIONS and np.isfinite(value):  # 95 % Wilson interval of the rate
+            low, high = wilson(value, count if kind != "rows" else int(sizes[g]))
+            row["interval"] = [round(float(low), 6), round(float(high), 6)]
         groups.append({**row, "judged": judged})
         if np.isfinite(value):
             defined.append((value, g))

@@ -12,6 +12,7 @@ every section and hides the filters.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import os
 import posixpath
@@ -163,6 +164,7 @@ def _gate(gate: GateResult, link_base: str = "") -> str:
             f"<tbody>{rows}</tbody></table>"
         )
     charts = [_group_chart(c) for c in gate.checks if _has_groups(c)]
+    charts += _histograms(gate)
     if charts:
         parts.append(f'<div class="charts">{"".join(charts)}</div>')
     open_ = " open" if attention else ""
@@ -261,7 +263,8 @@ def _group_chart(check: CheckResult) -> str:
         math.isclose(float(g["value"]), check.observed, rel_tol=1e-9, abs_tol=1e-12) for g in drawn
     )
     limits = [v for v in (low, high) if v is not None] if per_group else []
-    top = max([1.0, *(float(g["value"]) for g in drawn), *limits]) if drawn else 1.0
+    ends = [float(g["interval"][1]) for g in drawn if _interval(g) is not None]
+    top = max([1.0, *(float(g["value"]) for g in drawn), *limits, *ends]) if drawn else 1.0
     bar, gap, label_w, chart_w = 16, 6, 120, 220
     height = len(drawn) * (bar + gap) + 24
     rows = []
@@ -279,9 +282,19 @@ def _group_chart(check: CheckResult) -> str:
             f'<rect class="{cls}" x="{label_w}" y="{y}" width="{w}" height="{bar}">'
             f"<title>{esc(name)}: {esc(number(g['value']))}, n={esc(g.get('n'))}{esc(note)}"
             "</title></rect>"
-            f'<text x="{label_w + w + 4}" y="{y + 12}" class="value">{esc(number(g["value"]))}'
+            f'<text x="{label_w + max(w, _end(g, top, chart_w)) + 4}" y="{y + 12}" '
+            f'class="value">{esc(number(g["value"]))}'
             f"{' ★' if g.get('group') == worst else ''}</text>"
         )
+        span = _interval(g)
+        if span is not None:  # the group's 95 % interval as a whisker
+            a = label_w + round(span[0] / top * chart_w, 1)
+            b = label_w + round(span[1] / top * chart_w, 1)
+            mid = y + bar / 2
+            rows.append(
+                f'<path class="whisker" d="M{a},{mid}H{b}M{a},{mid - 4}V{mid + 4}'
+                f'M{b},{mid - 4}V{mid + 4}"/>'
+            )
     for limit in limits:
         lx = label_w + round(limit / top * chart_w, 1)
         rows.append(
@@ -308,6 +321,73 @@ def _group_chart(check: CheckResult) -> str:
         f"{esc(column)}" + (f" — worst group ★ {esc(worst)}" if worst else "") + "</figcaption>"
         f"{svg}<details><summary>table</summary><table><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></details></figure>"
+    )
+
+
+MAX_HISTOGRAMS = 6
+
+
+def _histograms(gate: GateResult) -> list[str]:
+    """Reference against current for the most drifted columns (the drift gate lists its
+    checks most drifted first), with the statistic; the shares are in the table."""
+    seen: set[str] = set()
+    out = []
+    ordered = sorted(gate.checks, key=lambda c: -c.outcome.rank)  # stable: failing first
+    for check in ordered:
+        histogram = check.evidence.get("histogram")
+        column = check.name.partition("[")[2].rstrip("]")
+        if not isinstance(histogram, dict) or not column or column in seen:
+            continue
+        seen.add(column)
+        out.append(_histogram(check, column, histogram))
+        if len(out) == MAX_HISTOGRAMS:
+            break
+    return out
+
+
+def _histogram(check: CheckResult, column: str, histogram: dict[str, Any]) -> str:
+    reference = [float(v) for v in histogram.get("reference", [])]
+    current = [float(v) for v in histogram.get("current", [])]
+    if "edges" in histogram:
+        edges = [float(e) for e in histogram["edges"]]
+        labels = [f"{number(a)}–{number(b)}" for a, b in itertools.pairwise(edges)]
+    else:
+        labels = [str(v) for v in histogram.get("labels", [])]
+    n = min(len(labels), len(reference), len(current))
+    top = max([*reference[:n], *current[:n], 0.01])
+    width, height, bottom = 320, 130, 18
+    slot = width / max(n, 1)
+    bar = max(slot / 2 - 2, 1)
+    parts = [
+        f'<svg class="histogram" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" data-bins="{n}"><title>{esc(column)}: reference '
+        f"and current shares per bin</title>"
+    ]
+    for i in range(n):
+        for j, (share, cls) in enumerate(((reference[i], "ref"), (current[i], "cur"))):
+            h = round(share / top * (height - bottom - 6), 1)
+            x = round(i * slot + 1 + j * (bar + 1), 1)
+            parts.append(
+                f'<rect class="{cls}" x="{x}" y="{height - bottom - h}" width="{round(bar, 1)}" '
+                f'height="{h}"><title>{esc(labels[i])}: {"reference" if j == 0 else "current"} '
+                f"{share:.1%}</title></rect>"
+            )
+    parts.append(
+        f'<text x="0" y="{height - 4}" class="value">{esc(_short(labels[0], 14)) if n else ""}'
+        f'</text><text x="{width}" y="{height - 4}" text-anchor="end" class="value">'
+        f"{esc(_short(labels[n - 1], 14)) if n else ''}</text></svg>"
+    )
+    rows = "".join(
+        f"<tr><td>{esc(labels[i])}</td><td>{reference[i]:.1%}</td><td>{current[i]:.1%}</td></tr>"
+        for i in range(n)
+    )
+    return (
+        f'<figure class="chart" data-check="{esc(check.id)}"><figcaption>{esc(column)}: '
+        f"{esc(check.name.partition('[')[0])} {esc(number(check.observed))} "
+        f'({esc(check.threshold_text)}) <span class="legend"><i class="ref"></i> reference '
+        f'<i class="cur"></i> current</span></figcaption>{"".join(parts)}<details><summary>'
+        "table</summary><table><thead><tr><th>bin</th><th>reference</th><th>current</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table></details></figure>"
     )
 
 
@@ -502,6 +582,22 @@ def _footer(report: Report) -> str:
     return f'<footer class="muted">mlgate {esc(report.tool_version)}{link}</footer>'
 
 
+def _end(group: dict[str, Any], top: float, width: int) -> float:
+    span = _interval(group)
+    return round(span[1] / top * width, 1) if span is not None and top else 0.0
+
+
+def _interval(group: dict[str, Any]) -> tuple[float, float] | None:
+    span = group.get("interval")
+    if (
+        isinstance(span, list | tuple)
+        and len(span) == 2
+        and all(isinstance(v, int | float) and math.isfinite(v) for v in span)
+    ):
+        return float(span[0]), float(span[1])
+    return None
+
+
 def _anchor(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
 
@@ -513,6 +609,8 @@ def _short(text: str, limit: int = 18) -> str:
 def _cell(value: object) -> str:
     if isinstance(value, float):
         return number(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_cell(v) for v in value) + "]"
     return "" if value is None else str(value)
 
 
@@ -551,10 +649,13 @@ var(--line);z-index:1}
 padding:0 4px;margin:1px}
 svg text{fill:var(--fg);font-size:11px}svg .value{fill:var(--muted)}
 .zone-ok{fill:var(--zone-ok)}.zone-bad{fill:var(--zone-bad)}
-.limit{stroke:var(--fg);stroke-width:1.5}.whisker{stroke:var(--fg);stroke-width:2}
+.limit{stroke:var(--fg);stroke-width:1.5}.whisker{stroke:var(--fg);stroke-width:2;fill:none}
 .dot{fill:var(--muted)}.dot.pass{fill:var(--ok)}.dot.fail,.dot.error{fill:var(--bad)}
 .dot.warn{fill:var(--warn)}.dot.waived{fill:var(--info)}
 .line{fill:none;stroke:var(--info);stroke-width:1.5}.dot.past{fill:var(--info)}
+.ref{fill:var(--muted)}.cur{fill:var(--info)}
+.legend i{display:inline-block;width:10px;height:10px;margin:0 2px 0 8px}
+.legend i.ref{background:var(--muted)}.legend i.cur{background:var(--info)}
 .bar{fill:var(--info)}.bar.worst{fill:var(--warn)}.bar.worst.fail{fill:var(--bad)}
 .bar.unjudged{fill:none;stroke:var(--muted);stroke-dasharray:3 2}
 .charts{display:flex;flex-wrap:wrap;gap:8px 24px}figure.chart{margin:8px 0}

@@ -90,7 +90,8 @@ MAX_MERMAID_BARS = 12
 def _mermaid_label(text: object, limit: int = 32) -> str:
     """A label inside a quoted Mermaid string: no quote, fence, markup or comment marks."""
     cleaned = re.sub(r"[\"`\\<>;#%{}\r\n]", "_", str(text))
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+    cleaned = cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+    return _AUTOLINK.sub(_break_autolink, cleaned)  # no mention or link, even in a chart
 
 
 def _mermaid_number(value: float) -> str:
@@ -250,6 +251,8 @@ def _groups(check: CheckResult) -> list[str]:
 def _cell(value: object) -> str:
     if isinstance(value, int | float) or value is None:
         return number(None if value is None else float(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_cell(v) for v in value) + "]"
     return esc(value)
 
 

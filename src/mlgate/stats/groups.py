@@ -118,6 +118,36 @@ DENOMINATORS = {
 }
 
 
+# metrics that are a count over a denominator count: their per-group intervals are binomial
+PROPORTIONS = frozenset(
+    {
+        "selection_rate",
+        "true_positive_rate",
+        "false_positive_rate",
+        "false_negative_rate",
+        "true_negative_rate",
+        "accuracy",
+        "precision",
+        "recall",
+    }
+)
+Z95 = 1.959963984540054
+
+
+def wilson(p: Any, n: Any, z: float = Z95) -> tuple[FloatArray, FloatArray]:
+    """Wilson score interval of proportions ``p`` observed on ``n`` trials (95 % by default).
+
+    Shown as each group's whisker in the HTML report; 0 trials give the whole [0, 1]."""
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
+    n = np.asarray(n, dtype=np.float64)
+    safe = np.where(n > 0, n, 1.0)
+    centre = (p + z * z / (2 * safe)) / (1 + z * z / safe)
+    half = z * np.sqrt(p * (1 - p) / safe + z * z / (4 * safe * safe)) / (1 + z * z / safe)
+    low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), 0.0)
+    high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), 1.0)
+    return low, high
+
+
 def denominator(base: str, cells: np.ndarray) -> IntArray:
     """The count metric ``base`` divides by, per cell block (rows when not listed)."""
     tn, fp, fn, tp = cells[..., 0], cells[..., 1], cells[..., 2], cells[..., 3]

@@ -178,6 +178,13 @@ def _judge(
         "current_n": drift.current_n,
         "statistics": {k: round(v, 6) for k, v in drift.stats.items() if not math.isnan(v)},
     }
+    if drift.histogram:
+        histogram = dict(drift.histogram)
+        if "labels" in histogram:  # category values are data: personal data masked
+            from mlgate.gates.pii.detect import masked_labels
+
+            histogram["labels"] = masked_labels(list(histogram["labels"]))
+        evidence["histogram"] = histogram
     results = []
     for i, block in enumerate(blocks):
         rel: NodePath = ("metrics", name, i) if isinstance(spec, list) else ("metrics", name)

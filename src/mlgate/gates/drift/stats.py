@@ -13,7 +13,7 @@ the L-infinity distance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,9 @@ class ColumnDrift:
     stats: dict[str, float]
     reference_n: int
     current_n: int
+    # shares per bin of each side, for the report's histograms: numeric columns on the
+    # reference deciles ("edges"), categorical ones on their most frequent levels ("labels")
+    histogram: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _psi(ref: np.ndarray, cur: np.ndarray) -> float:
@@ -96,7 +99,13 @@ def numeric_drift(column: str, ref: np.ndarray, cur: np.ndarray) -> ColumnDrift:
         "js": _js(ref_hist, cur_hist),
         "wasserstein": wasserstein,
     }
-    return ColumnDrift(column, "numeric", stats, int(ref.size), int(cur.size))
+    edges = [float(ref[0]), *map(float, deciles), float(ref[-1])]
+    histogram = {
+        "edges": [round(e, 6) for e in edges],
+        "reference": _shares(ref_coarse),
+        "current": _shares(cur_coarse),
+    }
+    return ColumnDrift(column, "numeric", stats, int(ref.size), int(cur.size), histogram)
 
 
 def categorical_drift(column: str, ref: Any, cur: Any) -> ColumnDrift:
@@ -124,4 +133,19 @@ def categorical_drift(column: str, ref: Any, cur: Any) -> ColumnDrift:
         "chi2_pvalue": float(chi2.sf(stat, dof)),
         "linf": float(np.max(np.abs(ref_counts / max(n_ref, 1) - cur_counts / max(n_cur, 1)))),
     }
-    return ColumnDrift(column, "categorical", stats, int(n_ref), int(n_cur))
+    top = np.argsort(-total, kind="stable")[:MAX_LEVELS]
+    histogram: dict[str, list[Any]] = {
+        "labels": [str(levels[i]) for i in top],
+        "reference": _shares(ref_counts, top),
+        "current": _shares(cur_counts, top),
+    }
+    return ColumnDrift(column, "categorical", stats, int(n_ref), int(n_cur), histogram)
+
+
+MAX_LEVELS = 12  # categorical levels drawn (the most frequent on both sides together)
+
+
+def _shares(counts: np.ndarray, index: Any = None) -> list[float]:
+    total = max(float(counts.sum()), 1.0)
+    chosen = counts if index is None else counts[index]
+    return [round(float(c) / total, 6) for c in chosen]
