@@ -304,27 +304,29 @@ class Entity:
                 out.append((start, end, value))
         return out
 
-    def find(self, text: str) -> list[str]:
+    def find(self, text: str, memo: Memo | None = None) -> list[str]:
         """Validated values in ``text`` that are not part of a ``before`` entity's value.
 
         Mask, then detect: candidates inside look-alikes (dates, times, UUIDs, case
         numbers; cheap, unvalidated spans) are never validated; candidates that validate are
-        then dropped when they overlap another entity's validated value."""
-        blocked = [
-            (s, e)
-            for other in self.before
-            if other.blocker and other.regex.search(text)
-            for s, e, _ in other.spans(text)
-        ]
+        then dropped when they overlap another entity's validated value. ``memo`` keeps each
+        entity's spans per text within a scan, so the phone pass reuses what the e-mail,
+        card, SSN, IBAN and IP passes found in the same text."""
+        blockers = [other for other in self.before if other.blocker]
+        blocked = _blocked_spans(text) if blockers else []
         found = self.spans(text, blocked)
+        if memo is not None and found and not blocked:  # (values only: bounded memory)
+            memo[(self.name, text)] = found
         if not found:
             return []
-        taken = [
-            (s, e)
-            for other in self.before
-            if not other.blocker and other.regex.search(text)
-            for s, e, _ in other.spans(text)
-        ]
+        taken: list[tuple[int, int]] = []
+        for other in self.before:
+            if other.blocker:
+                continue
+            spans = memo.get((other.name, text)) if memo is not None else None
+            if spans is None:
+                spans = other.spans(text) if other.regex.search(text) else []
+            taken += [(s, e) for s, e, _ in spans]
         return [v for s, e, v in found if not any(s < te and ts < e for ts, te in taken)]
 
 
@@ -360,6 +362,16 @@ DATETIME = (
 )
 UUID = r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])"
 CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}[-/]\d{4,8}(?![\w-])"
+
+
+Memo = dict[tuple[str, str], list[tuple[int, int, str]]]
+LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the look-alikes in ``text`` (dates, times, UUIDs, case numbers), one pass."""
+    return [m.span() for m in LOOK_ALIKE.finditer(text)]
 
 
 @functools.cache
@@ -630,11 +642,12 @@ def scan_strings(
     """Scan a pyarrow string array; ``positions`` maps array index -> row number."""
     array = as_array(values)
     out: dict[str, Findings] = {}
+    memo: Memo = {}
     for name, entity in entities.items():
         found, bare = Findings(), Findings()
         tested = valid = 0
         for text, rows in candidates(array, entity.pattern, entity.regex):
-            values = [v for v in entity.find(text) if not allowed(v)]
+            values = [v for v in entity.find(text, memo) if not allowed(v)]
             is_bare = name in BARE_DIGITS and text.strip().isdigit()
             if is_bare:
                 tested += len(rows)

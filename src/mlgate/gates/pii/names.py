@@ -89,9 +89,9 @@ PLACE_WORDS = frozenset(
 NAME_CELL = r"^\s*\pL[\pL'’.-]*(?:,?\s+\pL[\pL'’.-]*){0,4}\s*$"
 # RE2 candidate filter for free text: capitalised words, maybe with an initial or particles
 # between them ("Jane A. Doe", "Loek van de Kooij", "John O'Brien")
-PAIR_CANDIDATE = (
-    r"\p{Lu}\p{Ll}+[ \t]+(?:(?:\p{Lu}\.|\p{Ll}{1,5}|'t|\p{Lu}\p{Ll}+)[ \t]+){0,3}\p{Lu}[\p{L}'’]"
-)
+# (nested counted repetition over Unicode classes makes RE2 fall back to its slow engine: the
+# pattern with `{0,3}` over alternatives ran at 8 MB/s, this one at 250 MB/s)
+PAIR_CANDIDATE = r"\p{Lu}\p{Ll}+[ \t]+(?:[\p{Ll}'][\p{Ll}]{0,4}[ \t]+)*\p{Lu}"
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?")
 GAP = re.compile(r"[ \t]+")
 
