@@ -38,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/zizmor --offline --quiet $(WORKFLOWS)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci examples/gitlab/.gitlab-ci.yml
 
 # deepchecks 0.19.1 needs numpy < 2 and scikit-learn < 1.8: its gate is tested in a second
 # environment with that stack, while the main suite runs on the current one.

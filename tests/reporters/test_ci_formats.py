@@ -191,3 +191,84 @@ def test_every_fixture_renders_valid_sarif_and_junit(case: str) -> None:
     jsonschema.Draft4Validator(sarif_schema()).validate(sarif)
     junit = renderer("junit")(report, RenderOptions())
     xmlschema.XMLSchema(SCHEMAS / "junit-10.xsd").validate(junit)
+
+
+# The fields GitLab reads from a Code Quality report (docs.gitlab.com/ci/testing/code_quality,
+# "Code Quality report format"), as a schema: every issue needs all of them.
+GITLAB_CODE_QUALITY = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "location": {
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "minLength": 1},
+                    "lines": {
+                        "type": "object",
+                        "required": ["begin"],
+                        "properties": {"begin": {"type": "integer", "minimum": 1}},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_gitlab_code_quality_points_at_the_policy_lines(
+    cli: Run, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(example.parent)
+    monkeypatch.setenv("CI_PROJECT_DIR", str(example.parent.parent))
+    policy = failing_example(example)
+    (example / "data" / "eval.csv").unlink()  # the drift gate cannot run
+    result = cli("check", Path(example.name) / "mlgate.yaml", "-f", "gitlab")
+    assert result.code == 1, result.err
+    first = json.loads(result.out)
+    jsonschema.validate(first, GITLAB_CODE_QUALITY)
+    by_check = {i["description"].split(":")[0].removeprefix("mlgate "): i for i in first}
+    prefix = f"{example.parent.name}/{example.name}/mlgate.yaml"
+    accuracy = by_check["model-quality/accuracy"]
+    assert accuracy["location"] == {
+        "path": prefix,
+        "lines": {"begin": line_of(policy, "accuracy: {min: 0.99}")},
+    }
+    assert accuracy["severity"] == "critical"
+    assert accuracy["check_name"] == "mlgate/performance/accuracy"
+    assert by_check["model-quality/recall"]["severity"] == "minor"  # a warning
+    assert "model-quality/brier" not in by_check  # waived
+    assert any(i["severity"] == "blocker" and "gate drift" in i["description"] for i in first)
+    assert len({i["fingerprint"] for i in first}) == len(first)
+    # the same checks keep their fingerprints when their values move
+    policy.write_text(policy.read_text().replace("accuracy: {min: 0.99}", "accuracy: {min: 0.95}"))
+    second = json.loads(cli("check", Path(example.name) / "mlgate.yaml", "-f", "gitlab").out)
+    prints = {i["check_name"] + i["description"].split(":")[0]: i["fingerprint"] for i in first}
+    again = {i["check_name"] + i["description"].split(":")[0]: i["fingerprint"] for i in second}
+    assert prints == again
+
+
+def test_the_gitlab_example_is_valid_ci() -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    tool = Path(sys.executable).parent / "check-jsonschema"
+    done = subprocess.run(
+        [str(tool), "--builtin-schema", "vendor.gitlab-ci", "examples/gitlab/.gitlab-ci.yml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (ROOT / "examples" / "gitlab" / ".gitlab-ci.yml").read_text()
+    assert "codequality: gl-code-quality.json" in text
+    assert "-f gitlab -o gl-code-quality.json" in text

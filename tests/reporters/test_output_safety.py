@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from mlgate.report import Report
 
 Run = Callable[..., Result]
-FORMATS = ("text", "json", "markdown", "github", "sarif", "junit", "html")
+FORMATS = ("text", "json", "markdown", "github", "sarif", "junit", "html", "gitlab")
 
 EMAILS = ["jane.doe@example.com", "john.roe@example.org", "ann.lee@example.net"]
 CARD = "4111 1111 1111 1111"

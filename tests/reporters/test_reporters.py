@@ -74,6 +74,7 @@ SUFFIX = {
     "sarif": "sarif",
     "junit": "xml",
     "html": "html",
+    "gitlab": "json",
 }
 
 

@@ -33,6 +33,7 @@ FORMATS: dict[str, str] = {
     "sarif": "mlgate.reporters.sarif",
     "junit": "mlgate.reporters.junit",
     "html": "mlgate.reporters.html",
+    "gitlab": "mlgate.reporters.gitlab",
 }
 
 Renderer = Callable[["Report", RenderOptions], str]

@@ -27,8 +27,9 @@ MARKER = "<!-- mlgate-report: {key} -->"
 
 
 def workspace_root(env: Mapping[str, str], cwd: Path) -> str:
-    """Prefix from ``GITHUB_WORKSPACE`` to ``cwd``, so paths are relative to the repository."""
-    workspace = env.get("GITHUB_WORKSPACE")
+    """Prefix from the repository root to ``cwd``, so paths are relative to the repository:
+    ``GITHUB_WORKSPACE`` on GitHub Actions, ``CI_PROJECT_DIR`` on GitLab CI."""
+    workspace = env.get("GITHUB_WORKSPACE") or env.get("CI_PROJECT_DIR")
     if not workspace:
         return ""
     try:
