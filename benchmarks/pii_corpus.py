@@ -15,18 +15,11 @@ from dataclasses import dataclass, field
 import phonenumbers
 from faker import Faker
 
+from mlgate.gates.pii import DEFAULT_ENTITIES
+
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES"]
 REGIONS = {"en_US": "US", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "es_ES": "ES"}
-ENTITIES = (
-    "email",
-    "phone",
-    "credit_card",
-    "us_ssn",
-    "iban",
-    "ip_address",
-    "person_name",
-    "date_of_birth",
-)
+ENTITIES = tuple(DEFAULT_ENTITIES)  # every built-in entity
 # name-like text that is not a person: places, organisations, title-case phrases, charges
 NOT_PEOPLE = [
     "New York", "Grand Theft", "Battery on Law Enforc Officer", "Possession of Cannabis",

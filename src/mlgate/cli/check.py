@@ -19,9 +19,8 @@ if TYPE_CHECKING:
     from mlgate.report import GateResult, Report
 
 
-@cli.command()
-@click.argument("policy", default="mlgate.yaml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+# options shared by `check` and `report`
+format_option = click.option(
     "-f",
     "--format",
     "formats",
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     type=click.Choice(list(FORMATS)),
     help="Output format; repeat for several (paired in order with --output).",
 )
-@click.option(
+output_option = click.option(
     "-o",
     "--output",
     "outputs",
@@ -37,6 +36,17 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path),
     help="File for the matching --format ('-' for standard output).",
 )
+history_option = click.option(
+    "--history",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of earlier JSON reports (e.g. CI artifacts of main): trends in the HTML report.",
+)
+
+
+@cli.command()
+@click.argument("policy", default="mlgate.yaml", type=click.Path(dir_okay=False, path_type=Path))
+@format_option
+@output_option
 @click.option("--only", multiple=True, metavar="GATE_ID", help="Run only this gate (repeatable).")
 @click.option("--skip", multiple=True, metavar="GATE_ID", help="Skip this gate (repeatable).")
 @click.option(
@@ -80,11 +90,7 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Append a hash-chained record of this run to this JSON-lines file.",
 )
-@click.option(
-    "--history",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of earlier JSON reports (e.g. CI artifacts of main): trends in the HTML report.",
-)
+@history_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
 def check(
@@ -271,27 +277,9 @@ def _progress_hook() -> ProgressHook | None:
 
 @cli.command("report")
 @click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    type=click.Choice(list(FORMATS)),
-    multiple=True,
-    help="Output format; repeat for several (paired in order with --output).",
-)
-@click.option(
-    "-o",
-    "--output",
-    "outputs",
-    type=click.Path(dir_okay=False, path_type=Path),
-    multiple=True,
-    help="File for the matching --format ('-' for standard output).",
-)
-@click.option(
-    "--history",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of earlier JSON reports (e.g. CI artifacts of main): trends in the HTML report.",
-)
+@format_option
+@output_option
+@history_option
 def report_command(
     report_file: Path,
     formats: tuple[str, ...],

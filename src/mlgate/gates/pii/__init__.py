@@ -595,31 +595,37 @@ def _entity_check(
     return ctx.check(name, value, threshold, Direction.LOWER, rel, evidence=evidence)
 
 
+def _column_check(
+    ctx: RunContext,
+    name: str,
+    count: int,
+    severity: Literal["error", "warning", "info"],
+    groups: list[dict[str, Any]],
+    notes: list[str],
+) -> CheckResult:
+    """A check on column names: how many columns count, and why (in the message)."""
+    evidence = {"column": "column", "groups": groups}
+    threshold = Threshold(max=0, severity=severity)
+    check = ctx.check(name, float(count), threshold, Direction.LOWER, (name,), evidence=evidence)
+    if notes:
+        message = "; ".join([check.message, *notes] if check.message else notes)
+        check = check.model_copy(update={"message": message})
+    return check
+
+
 def _names_check(ctx: RunContext, config: PiiConfig, flagged: list[dict[str, str]]) -> CheckResult:
-    threshold = Threshold(max=0, severity=config.column_names.severity)
-    groups = [
+    groups: list[dict[str, Any]] = [
         {"group": f["column"], "n": 1, "signal": f["signal"], "judged": True} for f in flagged
     ]
-    evidence = {"column": "column", "groups": groups}
-    check = ctx.check(
-        "column_names",
-        float(len(flagged)),
-        threshold,
-        Direction.LOWER,
-        ("column_names",),
-        evidence=evidence,
+    names = ", ".join(f"{f['column']} ({f['signal']})" for f in flagged)
+    notes = [f"columns that look personal: {names}"] if flagged else []
+    return _column_check(
+        ctx, "column_names", len(flagged), config.column_names.severity, groups, notes
     )
-    if flagged:
-        names = ", ".join(f"{f['column']} ({f['signal']})" for f in flagged)
-        check = check.model_copy(
-            update={"message": f"{check.message}; columns that look personal: {names}"}
-        )
-    return check
 
 
 def _special_check(ctx: RunContext, config: PiiConfig, found: list[dict[str, Any]]) -> CheckResult:
     """Special-category columns (GDPR Art. 9): those without a declared use count."""
-    threshold = Threshold(max=0, severity=config.special_categories.severity)
     groups = [
         {
             "group": f["column"],
@@ -631,15 +637,6 @@ def _special_check(ctx: RunContext, config: PiiConfig, found: list[dict[str, Any
         for f in found
     ]
     unexplained = [f for f in found if not f["use"]]
-    evidence = {"column": "column", "groups": groups}
-    check = ctx.check(
-        "special_categories",
-        float(len(unexplained)),
-        threshold,
-        Direction.LOWER,
-        ("special_categories",),
-        evidence=evidence,
-    )
     notes = []
     if unexplained:
         names = ", ".join(f"{f['column']} ({f['category']})" for f in unexplained)
@@ -654,7 +651,5 @@ def _special_check(ctx: RunContext, config: PiiConfig, found: list[dict[str, Any
             "processed on purpose: "
             + "; ".join(f"{f['column']} ({f['category']}): {f['use']}" for f in explained)
         )
-    if notes:
-        message = "; ".join([check.message, *notes] if check.message else notes)
-        check = check.model_copy(update={"message": message})
-    return check
+    severity = config.special_categories.severity
+    return _column_check(ctx, "special_categories", len(unexplained), severity, groups, notes)
