@@ -493,6 +493,20 @@ def _scan_files(
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
     from mlgate.paths import display_path
 
+    def scan(texts: list[str], positions: list[int]) -> dict[str, Findings]:
+        """Lines or notebook cells: no column to judge, names as pairs anywhere."""
+        return _scan_texts(
+            _strings(texts),
+            positions,
+            entities,
+            allowed,
+            people,
+            None,
+            ctx.today,
+            presidio,
+            column=False,
+        )
+
     base = ctx.resolve(rel, ".")
     files = sorted(p for p in base.glob(pattern) if p.is_file())
     out = []
@@ -514,33 +528,13 @@ def _scan_files(
                 if not chosen:
                     continue
                 scanned += len(chosen)
-                found = _scan_texts(
-                    _strings([t for _, t in chosen]),
-                    [n for n, _ in chosen],
-                    entities,
-                    allowed,
-                    people,
-                    None,
-                    ctx.today,
-                    presidio,
-                    column=False,
-                )
+                found = scan([t for _, t in chosen], [n for n, _ in chosen])
                 if found:
                     out.append((f"{shown} (cells, {kind})", found))
             continue
         lines = raw.decode("utf-8", errors="replace").splitlines()
         scanned += len(lines)
-        found = _scan_texts(
-            _strings(lines),
-            list(range(1, len(lines) + 1)),
-            entities,
-            allowed,
-            people,
-            None,
-            ctx.today,
-            presidio,
-            column=False,
-        )
+        found = scan(lines, list(range(1, len(lines) + 1)))
         if found:
             out.append((f"{shown} (lines)", found))
     return scanned, out
