@@ -3,6 +3,7 @@ repository of the user's own outside mlgate's checkout."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -145,3 +146,23 @@ def test_the_action_scripts_in_a_user_repository(
     )
     assert link.returncode == 0
     assert f"[Full HTML report with charts]({url})" in summary.read_text()
+
+
+def test_gitlab_code_quality_in_a_user_repository(user_mlgate: Run, user_repo: Path) -> None:
+    """The installed wheel, in a project below the repository root as GitLab checks it out:
+    Code Quality paths are relative to CI_PROJECT_DIR, whatever the working directory."""
+    ml = user_repo / "ml"
+    ml.mkdir()
+    for name in ("mlgate.yaml", "data", "artifacts", "MODEL_CARD.md", "baseline", "mlgate.lock"):
+        git(user_repo, "mv", name, f"ml/{name}")
+    policy = ml / "mlgate.yaml"
+    policy.write_text(policy.read_text().replace("accuracy: {min: 0.7}", "accuracy: {min: 0.99}"))
+    env = {"CI_PROJECT_DIR": str(user_repo), "GITLAB_CI": "true"}
+    done = user_mlgate("check", "mlgate.yaml", "-q", "-f", "gitlab", cwd=ml, env=env)
+    assert done.code == 1, done.err
+    issues = json.loads(done.out)
+    accuracy = next(
+        i for i in issues if i["description"].startswith("mlgate model-quality/accuracy:")
+    )
+    line = next(n for n, text in enumerate(policy.read_text().splitlines(), 1) if "0.99" in text)
+    assert accuracy["location"] == {"path": "ml/mlgate.yaml", "lines": {"begin": line}}

@@ -272,3 +272,4 @@ def test_the_gitlab_example_is_valid_ci() -> None:
     text = (ROOT / "examples" / "gitlab" / ".gitlab-ci.yml").read_text()
     assert "codequality: gl-code-quality.json" in text
     assert "-f gitlab -o gl-code-quality.json" in text
+    assert "mlgate comment mlgate-report.json" in text  # the sticky merge request note

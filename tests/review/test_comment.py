@@ -103,6 +103,7 @@ def github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitH
     event.write_text(json.dumps({"pull_request": {"number": 7}}))
     monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{server.server_address[1]}")
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    monkeypatch.delenv("GITLAB_CI", raising=False)  # these tests are about GitHub
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/models")
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.example")

@@ -84,14 +84,25 @@ def _policy_diff(base: Path | None, head: Path, base_ref: str | None, fmt: str) 
     help="Link to the HTML report (https; e.g. the uploaded artifact's URL).",
 )
 @click.option(
+    "--platform",
+    type=click.Choice(["auto", "github", "gitlab"]),
+    default="auto",
+    show_default=True,
+    help="Where to comment; auto: GitLab when GITLAB_CI is set, else GitHub.",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Print the comment that would be posted; call no API."
 )
-def comment(report: Path, baseline: Path | None, html_url: str | None, dry_run: bool) -> int:
-    """Create or update the sticky mlgate comment on the pull request.
+def comment(
+    report: Path, baseline: Path | None, html_url: str | None, platform: str, dry_run: bool
+) -> int:
+    """Create or update the sticky mlgate comment on the pull or merge request.
 
-    Uses GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (for the PR number) and
-    GITHUB_API_URL (https, or http on a loopback address; the token is sent to no other
-    host). Problems talking to GitHub are warnings: they never change the verdict.
+    GitHub: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH (for the PR number) and
+    GITHUB_API_URL. GitLab: CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID and a token
+    in MLGATE_GITLAB_TOKEN or GITLAB_TOKEN (api scope). The API URL must be https (or http on
+    a loopback address); the token is sent to no other host. Problems talking to the API are
+    warnings: they never change the verdict.
     """
     from mlgate.cli.check import root
     from mlgate.provenance import run_url
@@ -112,10 +123,17 @@ def comment(report: Path, baseline: Path | None, html_url: str | None, dry_run: 
             "\n", f"\n\n📊 [Full HTML report with charts]({html_url}) (artifact of this run)\n", 1
         )
     key = head.policy or "mlgate"
+    on_gitlab = platform == "gitlab" or (platform == "auto" and bool(os.environ.get("GITLAB_CI")))
     if dry_run:
-        click.echo(github.comment_body(body, key, run_url(os.environ)), nl=False)
+        link = os.environ.get("CI_JOB_URL") if on_gitlab else run_url(os.environ)
+        click.echo(github.comment_body(body, key, link), nl=False)
         return 0
-    done = github.post_comment(body, key, os.environ)
+    if on_gitlab:
+        from mlgate.review.gitlab import post_note
+
+        done = post_note(body, key, os.environ)
+    else:
+        done = github.post_comment(body, key, os.environ)
     if done.warning:
         click.echo(f"mlgate: warning: {done.text}", err=True)
     else:

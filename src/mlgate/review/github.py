@@ -119,14 +119,14 @@ MAX_PAGES = 50
 MAX_BODY = 16 << 20
 
 
-def check_api_url(url: str) -> str:
+def check_api_url(url: str, variable: str = "GITHUB_API_URL") -> str:
     """The API URL when it is https (or http on a loopback address); else CommentError."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK):
         return url
     raise CommentError(
         f"refusing to send the token to {parts.scheme or 'a'}://{parts.hostname or '?'}: "
-        "GITHUB_API_URL must be https (plain http only on a loopback address)"
+        f"{variable} must be https (plain http only on a loopback address)"
     )
 
 
@@ -164,9 +164,19 @@ class GitHubClient:
     repository: str
     token: str
     timeout: float = 30.0
+    service = "GitHub"  # in messages
+    url_variable = "GITHUB_API_URL"
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": "mlgate",
+        }
 
     def __post_init__(self) -> None:
-        check_api_url(self.api_url)
+        check_api_url(self.api_url, self.url_variable)
         self.origin = _origin(self.api_url)
         self.opener = urllib.request.build_opener(_SameOriginRedirects(self.origin))
 
@@ -177,10 +187,8 @@ class GitHubClient:
             raise CommentError(f"refusing to send the token to another host ({_origin(url)[1]})")
         data = json.dumps(payload).encode() if payload is not None else None
         request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (checked)
-        request.add_header("Authorization", f"Bearer {self.token}")
-        request.add_header("Accept", "application/vnd.github+json")
-        request.add_header("X-GitHub-Api-Version", "2022-11-28")
-        request.add_header("User-Agent", "mlgate")
+        for name, value in self._headers().items():
+            request.add_header(name, value)
         if data is not None:
             request.add_header("Content-Type", "application/json")
         deadline = time.monotonic() + self.timeout
@@ -190,14 +198,16 @@ class GitHubClient:
                 link = response.headers.get("Link", "")
         except urllib.error.HTTPError as exc:
             raise CommentError(
-                f"GitHub API {method} {url} answered {exc.code} {exc.reason}"
+                f"{self.service} API {method} {url} answered {exc.code} {exc.reason}"
             ) from None
         except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
-            raise CommentError(f"GitHub API {method} {url} failed: {exc}") from None
+            raise CommentError(f"{self.service} API {method} {url} failed: {exc}") from None
         try:
             return json.loads(body or b"null"), link
         except ValueError:
-            raise CommentError(f"GitHub API {method} {url} answered with invalid JSON") from None
+            raise CommentError(
+                f"{self.service} API {method} {url} answered with invalid JSON"
+            ) from None
 
     def upsert_comment(self, number: int, body: str, marker: str) -> str:
         """Update the comment holding ``marker`` on PR ``number``, or create it."""
