@@ -80,6 +80,7 @@ class PolicyFile(pytest.File):
         from mlgate.engine import RunOptions, run_policy
         from mlgate.errors import MlgateError
         from mlgate.policy import load_policy
+        from mlgate.policy.required import check_required
 
         fail_on = str(self.config.getoption("mlgate_fail_on"))
         try:
@@ -92,7 +93,9 @@ class PolicyFile(pytest.File):
                 git_commit=prov.git_commit(self.path.parent),
                 provenance=prov.provenance(),
             )
-            report, _ = run_policy(load_policy(self.path, today=moment.date()), options)
+            loaded = load_policy(self.path, today=moment.date())
+            check_required(loaded)
+            report, _ = run_policy(loaded, options)
         except MlgateError as exc:
             yield PolicyError.from_parent(self, name="policy", message=str(exc))
             return

@@ -115,11 +115,13 @@ def check(
     from mlgate import provenance as prov
     from mlgate.engine import RunOptions, run_policy
     from mlgate.policy import load_policy
+    from mlgate.policy.required import check_required
 
     targets = _pair_outputs(formats or _infer_formats(outputs), outputs)
     earlier = _history(history)
     moment = prov.run_clock()
     loaded = load_policy(policy, today=moment.date())
+    check_required(loaded)
     extra: tuple[GateResult, ...] = ()
     if base_ref or base_policy:
         from mlgate.review.policy_review import policy_changes, review_gate

@@ -122,11 +122,13 @@ def packs_show(name: str) -> int:
 def validate(policies: tuple[Path, ...]) -> int:
     """Check that policy files load and validate (default: mlgate.yaml)."""
     from mlgate.policy import load_policy
+    from mlgate.policy.required import check_required
 
     problems = []
     for path in policies or (Path("mlgate.yaml"),):
         try:
             policy = load_policy(path)
+            check_required(policy)
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue

@@ -54,6 +54,7 @@ class Policy:
     marks: Marks
     sources: list[Path] = field(default_factory=list)
     controls: dict[str, Control] = field(default_factory=dict)
+    packs: tuple[str, ...] = ()  # the built-in packs it extends, directly or not ("builtin:X")
 
     def loc(self, path: NodePath) -> Loc:
         """Where ``path`` (or its nearest ancestor) was written."""
@@ -97,7 +98,8 @@ def load_policy(
     if problems or doc is None:
         raise PolicyError(problems)
     sha = hashlib.sha256(b"".join(resolver.raw[p] for p in sources)).hexdigest()
-    return Policy(file, display, sha, doc, gates, marks, sources, controls)
+    packs = tuple(sorted(set(resolver.packs.values())))
+    return Policy(file, display, sha, doc, gates, marks, sources, controls, packs)
 
 
 def _point_at_user(marks: Marks, packs: dict[str, str], own: Marks, data: Any) -> Marks:
