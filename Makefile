@@ -56,9 +56,12 @@ test-deepchecks: $(DC_STAMP)
 
 # The HTML report's browser test drives the system Chromium (Debian's package; a browser
 # download by Playwright is not needed and not possible offline).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
 browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		{ $(SUDO) apt-get update -qq && \
+		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
 		{ echo "cannot install Chromium: run 'apt-get install chromium' as root" >&2; exit 1; }
 
 # Mermaid (from the npm registry) parses every Mermaid block the Markdown report emits.
