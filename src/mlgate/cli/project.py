@@ -9,6 +9,7 @@ import click
 
 from mlgate.cli._app import cli
 from mlgate.errors import PolicyError, UsageError
+from mlgate.reporters import DIFF_FORMATS
 
 if TYPE_CHECKING:
     pass
@@ -184,3 +185,46 @@ def schema() -> int:
 
     click.echo(json.dumps(policy_schema(), indent=2))
     return 0
+
+
+@packs.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    show_default=True,
+)
+def packs_diff(old: str, new: str, fmt: str) -> int:
+    """What a pack upgrade tightens or loosens: OLD and NEW are `builtin:NAME` or pack files.
+
+    The same rules as the policy review (`mlgate diff --policy`): loosened thresholds,
+    removed or disabled gates and checks, lowered severities, dropped confidence, and every
+    other change to what a gate looks at, flagged where its direction is unknown.
+    """
+    from mlgate.policy import load_policy
+    from mlgate.reporters.diff import POLICY_DIFF
+    from mlgate.review.diff import diff_policies
+
+    base, head = (load_policy(_pack_file(ref), pack=True) for ref in (old, new))
+    click.echo(POLICY_DIFF[fmt](diff_policies(base, head)), nl=False)
+    return 0
+
+
+def _pack_file(ref: str) -> Path:
+    from mlgate.errors import did_you_mean
+    from mlgate.policy.packs import pack_names, pack_path
+
+    if ref.startswith("builtin:"):
+        name = ref.removeprefix("builtin:")
+        path = pack_path(name)
+        if path is None:
+            raise UsageError(f"no built-in pack `{name}`{did_you_mean(name, pack_names())}")
+        return path
+    path = Path(ref)
+    if not path.is_file():
+        raise UsageError(f"{ref}: no such pack file")
+    return path

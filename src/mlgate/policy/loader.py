@@ -70,12 +70,17 @@ class Policy:
 
 
 def load_policy(
-    path: Path | str, reader: Reader = read_file, label: str = "", today: dt.date | None = None
+    path: Path | str,
+    reader: Reader = read_file,
+    label: str = "",
+    today: dt.date | None = None,
+    pack: bool = False,
 ) -> Policy:
     """Load, merge and validate a policy file; raise :class:`PolicyError` on any problem.
 
     ``reader`` reads files (the file system by default; ``git show`` for a base revision),
-    ``label`` is prefixed to the displayed file name (e.g. ``origin/main:``).
+    ``label`` is prefixed to the displayed file name (e.g. ``origin/main:``). ``pack``: the
+    file is a pack, whose gates name inputs that the extending policy defines.
     """
     file = Path(path)
     display = label + display_path(file)
@@ -86,7 +91,7 @@ def load_policy(
     problems: list[Problem] = []
     doc = _validate_doc(data, marks, display, problems)
     partial = doc if doc is not None else _partial_doc(data)
-    gates = _validate_gates(data, marks, display, partial, problems)
+    gates = _validate_gates(data, marks, display, partial, problems, pack)
     controls: dict[str, Control] = {}
     if partial is not None:
         before = len(problems)
@@ -349,13 +354,22 @@ def _partial_doc(data: Any) -> PolicyDoc | None:
 
 
 def _validate_gates(
-    data: Any, marks: Marks, display: str, doc: PolicyDoc | None, problems: list[Problem]
+    data: Any,
+    marks: Marks,
+    display: str,
+    doc: PolicyDoc | None,
+    problems: list[Problem],
+    pack: bool = False,
 ) -> list[GateSpec]:
     raw = data.get("gates") if isinstance(data, dict) else None
     if not isinstance(raw, list):
         return []
     raw_inputs = data.get("inputs") if isinstance(data, dict) else None
-    inputs = set(doc.inputs) if doc else set(raw_inputs if isinstance(raw_inputs, dict) else {})
+    inputs: set[str] | None = (
+        set(doc.inputs) if doc else set(raw_inputs if isinstance(raw_inputs, dict) else {})
+    )
+    if pack:
+        inputs = None  # a pack's gates name the inputs of the policies that extend it
     specs: list[GateSpec] = []
     seen: dict[str, int] = {}
     for i, block in enumerate(raw):
@@ -371,7 +385,12 @@ def _validate_gates(
 
 
 def _validate_gate(
-    i: int, block: Any, marks: Marks, display: str, inputs: set[str], problems: list[Problem]
+    i: int,
+    block: Any,
+    marks: Marks,
+    display: str,
+    inputs: set[str] | None,
+    problems: list[Problem],
 ) -> GateSpec | None:
     at: NodePath = ("gates", i)
     if not isinstance(block, dict):
@@ -412,7 +431,7 @@ def _semantic_checks(
     gate: Gate[Any],
     config: GateConfig,
     i: int,
-    inputs: set[str],
+    inputs: set[str] | None,
     marks: Marks,
     display: str,
     problems: list[Problem],
@@ -472,12 +491,14 @@ def _remove(data: Any, path: NodePath) -> bool:
 def _check_input_ref(
     config: BaseModel,
     name: str,
-    inputs: set[str],
+    inputs: set[str] | None,
     marks: Marks,
     display: str,
     at: NodePath,
     problems: list[Problem],
 ) -> None:
+    if inputs is None:
+        return
     value = getattr(config, name, None)
     if isinstance(value, dict):
         values = [*value.keys(), *value.values()]
