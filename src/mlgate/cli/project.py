@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 from mlgate.cli._app import cli
+from mlgate.cli.review import diff_format_option
 from mlgate.errors import PolicyError, UsageError
-from mlgate.reporters import DIFF_FORMATS
 
 if TYPE_CHECKING:
     pass
@@ -190,14 +190,7 @@ def schema() -> int:
 @packs.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(DIFF_FORMATS),
-    default="text",
-    show_default=True,
-)
+@diff_format_option
 def packs_diff(old: str, new: str, fmt: str) -> int:
     """What a pack upgrade tightens or loosens: OLD and NEW are `builtin:NAME` or pack files.
 

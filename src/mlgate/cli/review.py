@@ -16,13 +16,8 @@ if TYPE_CHECKING:
     pass
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--policy", "policies", is_flag=True, help="Compare two policy files instead of two reports."
-)
-@click.option("--base-ref", metavar="REF", help="With --policy: the base is HEAD's policy at REF.")
-@click.option(
+# the output format of `mlgate diff` and `mlgate packs diff`
+diff_format_option = click.option(
     "-f",
     "--format",
     "fmt",
@@ -30,6 +25,15 @@ if TYPE_CHECKING:
     default="text",
     show_default=True,
 )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--policy", "policies", is_flag=True, help="Compare two policy files instead of two reports."
+)
+@click.option("--base-ref", metavar="REF", help="With --policy: the base is HEAD's policy at REF.")
+@diff_format_option
 def diff(paths: tuple[Path, ...], policies: bool, base_ref: str | None, fmt: str) -> int:
     """Compare two reports (BASE HEAD), or policies (--policy BASE HEAD, --base-ref REF HEAD).
 

@@ -209,27 +209,33 @@ class GitHubClient:
                 f"{self.service} API {method} {url} answered with invalid JSON"
             ) from None
 
-    def upsert_comment(self, number: int, body: str, marker: str) -> str:
-        """Update the comment holding ``marker`` on PR ``number``, or create it."""
-        base = f"{self.api_url.rstrip('/')}/repos/{self.repository}"
-        url: str | None = f"{base}/issues/{number}/comments?per_page=100"
+    def _find(self, url: str | None, marker: str, what: str) -> int | None:
+        """The id of the first item holding ``marker`` in a paged list, or None."""
         pages = 0
         while url:
             pages += 1
             if pages > MAX_PAGES:
-                raise CommentError(f"more than {MAX_PAGES} pages of comments; not searching on")
-            comments, link = self._request("GET", url)
-            if not isinstance(comments, list):
-                raise CommentError("GitHub API answered a comment list that is not a list")
-            for comment in comments:
-                if not isinstance(comment, dict) or marker not in str(comment.get("body") or ""):
+                raise CommentError(f"more than {MAX_PAGES} pages of {what}s; not searching on")
+            items, link = self._request("GET", url)
+            if not isinstance(items, list):
+                raise CommentError(f"{self.service} API answered a {what} list that is not a list")
+            for item in items:
+                if not isinstance(item, dict) or marker not in str(item.get("body") or ""):
                     continue
-                cid = comment.get("id")
-                if not isinstance(cid, int) or isinstance(cid, bool):
-                    raise CommentError("GitHub API answered a comment without a numeric id")
-                self._request("PATCH", f"{base}/issues/comments/{cid}", {"body": body})
-                return "updated"
+                iid = item.get("id")
+                if not isinstance(iid, int) or isinstance(iid, bool):
+                    raise CommentError(f"{self.service} API answered a {what} without a numeric id")
+                return iid
             url = _next_link(link)
+        return None
+
+    def upsert_comment(self, number: int, body: str, marker: str) -> str:
+        """Update the comment holding ``marker`` on PR ``number``, or create it."""
+        base = f"{self.api_url.rstrip('/')}/repos/{self.repository}"
+        found = self._find(f"{base}/issues/{number}/comments?per_page=100", marker, "comment")
+        if found is not None:
+            self._request("PATCH", f"{base}/issues/comments/{found}", {"body": body})
+            return "updated"
         self._request("POST", f"{base}/issues/{number}/comments", {"body": body})
         return "created"
 

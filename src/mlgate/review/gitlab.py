@@ -16,11 +16,9 @@ from dataclasses import dataclass
 
 from mlgate.review.github import (
     MARKER,
-    MAX_PAGES,
     CommentError,
     CommentOutcome,
     GitHubClient,
-    _next_link,
     comment_body,
 )
 
@@ -41,24 +39,10 @@ class GitLabClient(GitHubClient):
         """Update the note holding ``marker`` on merge request ``iid``, or create it."""
         project = urllib.parse.quote(self.repository, safe="")
         base = f"{self.api_url.rstrip('/')}/projects/{project}/merge_requests/{iid}/notes"
-        url: str | None = f"{base}?per_page=100&sort=asc&order_by=created_at"
-        pages = 0
-        while url:
-            pages += 1
-            if pages > MAX_PAGES:
-                raise CommentError(f"more than {MAX_PAGES} pages of notes; not searching on")
-            notes, link = self._request("GET", url)
-            if not isinstance(notes, list):
-                raise CommentError("GitLab API answered a note list that is not a list")
-            for note in notes:
-                if not isinstance(note, dict) or marker not in str(note.get("body") or ""):
-                    continue
-                nid = note.get("id")
-                if not isinstance(nid, int) or isinstance(nid, bool):
-                    raise CommentError("GitLab API answered a note without a numeric id")
-                self._request("PUT", f"{base}/{nid}", {"body": body})
-                return "updated"
-            url = _next_link(link)
+        found = self._find(f"{base}?per_page=100&sort=asc&order_by=created_at", marker, "note")
+        if found is not None:
+            self._request("PUT", f"{base}/{found}", {"body": body})
+            return "updated"
         self._request("POST", base, {"body": body})
         return "created"
 
