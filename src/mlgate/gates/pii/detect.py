@@ -276,7 +276,9 @@ class Entity:
     mask: Callable[[str], str]
     extract: str = ""  # Python regex for the values (defaults to ``pattern``)
     before: tuple[Entity, ...] = ()  # entities whose values are blanked out first
-    blocker: bool = False  # a look-alike: its spans only block other entities' candidates
+    # dates, times, UUIDs and case numbers (LOOK_ALIKE) are blanked out before its
+    # candidates are validated: they hold digit runs that look like phones and cards
+    look_alikes_first: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -312,8 +314,7 @@ class Entity:
         then dropped when they overlap another entity's validated value. ``memo`` keeps each
         entity's spans per text within a scan, so the phone pass reuses what the e-mail,
         card, SSN, IBAN and IP passes found in the same text."""
-        blockers = [other for other in self.before if other.blocker]
-        blocked = _blocked_spans(text) if blockers else []
+        blocked = _blocked_spans(text) if self.look_alikes_first else []
         found = self.spans(text, blocked)
         if memo is not None and found and not blocked:  # (values only: bounded memory)
             memo[(self.name, text)] = found
@@ -321,8 +322,6 @@ class Entity:
             return []
         taken: list[tuple[int, int]] = []
         for other in self.before:
-            if other.blocker:
-                continue
             spans = memo.get((other.name, text)) if memo is not None else None
             if spans is None:
                 spans = other.spans(text) if other.regex.search(text) else []
@@ -374,25 +373,14 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in LOOK_ALIKE.finditer(text)]
 
 
-@functools.cache
-def _look_alikes() -> tuple[Entity, ...]:
-    def never(value: str) -> bool:
-        return True
-
-    return (
-        Entity("datetime", DATETIME, never, mask_all, blocker=True),
-        Entity("uuid", UUID, never, mask_all, blocker=True),
-        Entity("case_number", CASE_NUMBER, never, mask_all, blocker=True),
-    )
-
-
 def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict[str, Entity]:
     """The built-in entities, configured."""
     ip_valid = make_ip_validator(ignore_private_ips)
-    look_alikes = _look_alikes()
     email = Entity("email", EMAIL, valid_email, mask_email)
     iban = Entity("iban", IBAN, valid_iban, mask_iban)
-    card = Entity("credit_card", CARD, valid_card, mask_card, before=(iban, *look_alikes))
+    card = Entity(
+        "credit_card", CARD, valid_card, mask_card, before=(iban,), look_alikes_first=True
+    )
     ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****")
     ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip)
     phone_valid = make_phone_validator(phone_regions)
@@ -402,7 +390,8 @@ def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict
         phone_valid,
         mask_phone,
         PHONE_EXTRACT,
-        (email, iban, card, ssn, ip, *look_alikes),
+        (email, iban, card, ssn, ip),
+        look_alikes_first=True,
     )
     return {
         "email": email,
@@ -683,13 +672,13 @@ def mask_text(text: str) -> str:
     enter a report, so an e-mail used as a group is shown as ``j***@e***.com``.
     """
     spans: list[tuple[int, int, str]] = []
-    blocked = [(s, e) for other in _look_alikes() for s, e, _ in other.spans(text)]
+    blocked = _blocked_spans(text)
     for entity in _label_entities():
         if not entity.regex.search(text):
             continue
         for start, end, value in entity.spans(text):
             taken = [(s, e) for s, e, _ in spans]
-            if entity.name in ("phone", "credit_card"):
+            if entity.look_alikes_first:
                 taken += blocked
             if not any(start < e and s < end for s, e in taken):
                 spans.append((start, end, entity.mask(value)))
