@@ -26,6 +26,7 @@ from mlgate.report import (
     CheckResult,
     GateResult,
     Outcome,
+    PackRecord,
     Provenance,
     Report,
     WaiverRecord,
@@ -93,6 +94,12 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
             policy=policy.display,
             policy_name=policy.doc.name,
             policy_sha256=policy.sha256,
+            packs=tuple(
+                PackRecord(
+                    ref=e.ref, kind=e.kind, sha256=e.sha256, version=e.version, pinned=e.pinned
+                )
+                for e in policy.extended
+            ),
             git_commit=options.git_commit,
             outcome=outcome,
             fail_on=options.fail_on,

@@ -142,6 +142,16 @@ class InputRecord(_Data):
     error: str | None = None
 
 
+class PackRecord(_Data):
+    """A file the policy extends (a built-in, local or remote pack), as it was read."""
+
+    ref: str  # builtin:NAME, git+REPO//PATH@COMMIT, https://...#sha256=..., or a file path
+    kind: Literal["builtin", "git", "https", "file"]
+    sha256: str
+    version: str | None = None  # the pack's `pack_version:`
+    pinned: bool = True  # False: a remote reference allowed by `allow_unpinned: true`
+
+
 class WaiverRecord(_Data):
     """A waiver from the policy and what became of it in this run."""
 
@@ -185,6 +195,7 @@ class Report(_Data):
     policy: str = ""
     policy_name: str | None = None
     policy_sha256: str = ""
+    packs: tuple[PackRecord, ...] = ()
     git_commit: str | None = None
     outcome: Outcome = Outcome.PASS
     fail_on: Literal["error", "warning"] = "error"

@@ -43,6 +43,34 @@ history_option = click.option(
 )
 
 
+def _offline(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--offline``: remote packs only from the cache, for this command."""
+    if not value:
+        return
+    from mlgate.policy.remote import OFFLINE_ENV
+
+    before = os.environ.get(OFFLINE_ENV)
+    os.environ[OFFLINE_ENV] = "1"
+
+    def restore() -> None:
+        if before is None:
+            os.environ.pop(OFFLINE_ENV, None)
+        else:
+            os.environ[OFFLINE_ENV] = before
+
+    ctx.call_on_close(restore)
+
+
+offline_option = click.option(
+    "--offline",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_offline,
+    help="Read remote packs only from the cache; never use the network (MLGATE_OFFLINE=1).",
+)
+
+
 @cli.command()
 @click.argument("policy", default="mlgate.yaml", type=click.Path(dir_okay=False, path_type=Path))
 @format_option
@@ -91,6 +119,7 @@ history_option = click.option(
     help="Append a hash-chained record of this run to this JSON-lines file.",
 )
 @history_option
+@offline_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
 def check(

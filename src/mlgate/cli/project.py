@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from mlgate.cli._app import cli
+from mlgate.cli.check import offline_option
 from mlgate.cli.review import diff_format_option
 from mlgate.errors import PolicyError, UsageError
 
@@ -120,6 +122,7 @@ def packs_show(name: str) -> int:
 
 @cli.command()
 @click.argument("policies", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@offline_option
 def validate(policies: tuple[Path, ...]) -> int:
     """Check that policy files load and validate (default: mlgate.yaml)."""
     from mlgate.policy import load_policy
@@ -136,12 +139,54 @@ def validate(policies: tuple[Path, ...]) -> int:
         click.echo(
             f"{policy.display}: ok ({len(policy.gates)} gates, {len(policy.doc.inputs)} inputs)"
         )
+        for pack in policy.extended:
+            if not pack.pinned:
+                click.echo(
+                    f"{policy.display}: warning: `{pack.ref}` is not pinned "
+                    "(allow_unpinned: true): its content can change under the policy",
+                    err=True,
+                )
         for spec in policy.gates:
             missing = getattr(spec.gate, "missing_dependency", lambda: None)()
             if missing:
                 click.echo(f"{policy.display}: warning: gate `{spec.id}`: {missing}", err=True)
     if problems:
         raise PolicyError(problems)
+    return 0
+
+
+@cli.command()
+@click.argument("policies", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@offline_option
+def fetch(policies: tuple[Path, ...]) -> int:
+    """Fetch the remote packs POLICIES extend into the cache (default: mlgate.yaml).
+
+    Each pack is verified (commit or sha256 pin) and kept under its pin, so later runs with
+    `--offline` (or MLGATE_OFFLINE=1) need no network. With --offline, checks that the cache
+    holds everything.
+    """
+    import os
+
+    from mlgate.policy import load_policy
+    from mlgate.policy.remote import cache_dir
+
+    problems = []
+    for path in policies or (Path("mlgate.yaml"),):
+        try:
+            policy = load_policy(path)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        remote = [p for p in policy.extended if p.kind in ("git", "https")]
+        for pack in remote:
+            version = f" v{pack.version}" if pack.version else ""
+            pin = "" if pack.pinned else " (unpinned)"
+            click.echo(f"{policy.display}: {pack.ref}{version} sha256 {pack.sha256[:12]}{pin}")
+        if not remote:
+            click.echo(f"{policy.display}: extends no remote pack")
+    if problems:
+        raise PolicyError(problems)
+    click.echo(f"mlgate: remote packs are cached in {cache_dir(os.environ) / 'packs'}", err=True)
     return 0
 
 
@@ -191,8 +236,10 @@ def schema() -> int:
 @click.argument("old")
 @click.argument("new")
 @diff_format_option
+@offline_option
 def packs_diff(old: str, new: str, fmt: str) -> int:
-    """What a pack upgrade tightens or loosens: OLD and NEW are `builtin:NAME` or pack files.
+    """What a pack upgrade tightens or loosens: OLD and NEW are `builtin:NAME`, pack files or
+    remote packs (`git+REPO//PATH@REV`, `https://...`; tags and branches allowed here).
 
     The same rules as the policy review (`mlgate diff --policy`): loosened thresholds,
     removed or disabled gates and checks, lowered severities, dropped confidence, and every
@@ -202,14 +249,33 @@ def packs_diff(old: str, new: str, fmt: str) -> int:
     from mlgate.reporters.diff import POLICY_DIFF
     from mlgate.review.diff import diff_policies
 
-    base, head = (load_policy(_pack_file(ref), pack=True) for ref in (old, new))
-    click.echo(POLICY_DIFF[fmt](diff_policies(base, head)), nl=False)
+    with tempfile.TemporaryDirectory(prefix="mlgate-packs-") as scratch:
+        base, head = (
+            load_policy(_pack_file(ref, Path(scratch) / f"{i}.yaml"), pack=True)
+            for i, ref in enumerate((old, new))
+        )
+        # the one-line policies naming remote packs differ only in their `extends:`
+        changes = [c for c in diff_policies(base, head) if c.path[:1] != ("extends",)]
+        click.echo(POLICY_DIFF[fmt](changes), nl=False)
     return 0
 
 
-def _pack_file(ref: str) -> Path:
+def _pack_file(ref: str, scratch: Path) -> Path:
+    """The file to load for pack ``ref``; a remote pack is named by a one-line policy."""
+    import json
+
     from mlgate.errors import did_you_mean
+    from mlgate.policy import remote
     from mlgate.policy.packs import pack_names, pack_path
+
+    if remote.is_remote(ref):
+        try:
+            absolute = remote.parse(ref, Path.cwd()).text
+        except remote.RemoteError as exc:
+            raise UsageError(f"{remote.redact(ref)}: {exc}") from None
+        text = f"version: 1\nallow_unpinned: true\nextends: [{json.dumps(absolute)}]\n"
+        scratch.write_text(text, encoding="utf-8")
+        return scratch
 
     if ref.startswith("builtin:"):
         name = ref.removeprefix("builtin:")

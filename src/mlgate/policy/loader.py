@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,10 +21,13 @@ from mlgate.policy.source import Loc, Marks, Reader, Source, load_yaml, nearest,
 
 if TYPE_CHECKING:
     from mlgate.policy.controls import Control
+    from mlgate.policy.remote import Fetcher, RemoteRef
 
 MAX_EXTENDS_DEPTH = 10
 MAX_POLICY_DOCUMENTS = 50
 MAX_EXTENDS_REFERENCES = 500
+# keys that speak for the file that writes them and are not inherited by extending policies
+PER_FILE_KEYS = ("extends", "allow_unpinned", "pack_version")
 
 
 @dataclass
@@ -42,6 +45,18 @@ class GateSpec:
         return ("gates", self.index)
 
 
+@dataclass(frozen=True)
+class Extended:
+    """One file a policy extends, directly or not, as it was read (for reports and audits)."""
+
+    ref: str  # builtin:NAME, git+REPO//PATH@COMMIT, https://...#sha256=..., or a file path
+    kind: Literal["builtin", "git", "https", "file"]
+    identity: str  # what a required-pack setting names: the ref without its pin, or a path
+    sha256: str
+    version: str | None = None  # the file's `pack_version:`
+    pinned: bool = True  # False for a remote reference allowed by `allow_unpinned: true`
+
+
 @dataclass
 class Policy:
     """A loaded, merged and validated policy."""
@@ -54,7 +69,12 @@ class Policy:
     marks: Marks
     sources: list[Path] = field(default_factory=list)
     controls: dict[str, Control] = field(default_factory=dict)
-    packs: tuple[str, ...] = ()  # the built-in packs it extends, directly or not ("builtin:X")
+    extended: tuple[Extended, ...] = ()  # every file it extends, directly or not
+
+    @property
+    def packs(self) -> tuple[str, ...]:
+        """The built-in packs it extends, directly or not (``builtin:NAME``)."""
+        return tuple(sorted({e.identity for e in self.extended if e.kind == "builtin"}))
 
     def loc(self, path: NodePath) -> Loc:
         """Where ``path`` (or its nearest ancestor) was written."""
@@ -75,16 +95,18 @@ def load_policy(
     label: str = "",
     today: dt.date | None = None,
     pack: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> Policy:
     """Load, merge and validate a policy file; raise :class:`PolicyError` on any problem.
 
     ``reader`` reads files (the file system by default; ``git show`` for a base revision),
     ``label`` is prefixed to the displayed file name (e.g. ``origin/main:``). ``pack``: the
-    file is a pack, whose gates name inputs that the extending policy defines.
+    file is a pack, whose gates name inputs that the extending policy defines. ``fetcher``
+    fetches remote packs (default: one configured from the environment, on first use).
     """
     file = Path(path)
     display = label + display_path(file)
-    resolver = _Resolver(reader)
+    resolver = _Resolver(reader, fetcher)
     source = resolver.load(file, display, builtin=False)
     data, marks, sources = resolver.resolve(source, [file.resolve()], builtin=False)
     marks = _point_at_user(marks, resolver.packs, source.marks, data)
@@ -103,8 +125,8 @@ def load_policy(
     if problems or doc is None:
         raise PolicyError(problems)
     sha = hashlib.sha256(b"".join(resolver.raw[p] for p in sources)).hexdigest()
-    packs = tuple(sorted(set(resolver.packs.values())))
-    return Policy(file, display, sha, doc, gates, marks, sources, controls, packs)
+    extended = tuple(resolver.extended.values())
+    return Policy(file, display, sha, doc, gates, marks, sources, controls, extended)
 
 
 def _point_at_user(marks: Marks, packs: dict[str, str], own: Marks, data: Any) -> Marks:
@@ -230,12 +252,16 @@ class _Resolver:
     may be reading the user's git history), and so do the files a pack extends.
     """
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, fetcher: Fetcher | None = None) -> None:
         self.reader = reader
+        self.fetcher = fetcher
         self.raw: dict[Path, bytes] = {}
         self.done: dict[Path, tuple[Any, Marks, list[Path]]] = {}
         self.references = 0
-        self.packs: dict[str, str] = {}  # displayed file of a built-in pack -> "builtin:NAME"
+        # displayed file of a built-in or remote pack -> the reference that named it
+        self.packs: dict[str, str] = {}
+        self.remote: dict[Path, RemoteRef] = {}  # cached file -> its pinned reference
+        self.extended: dict[Path, Extended] = {}
 
     def load(self, path: Path, display: str, builtin: bool) -> Source:
         reader = read_file if builtin else self.reader
@@ -280,7 +306,7 @@ class _Resolver:
                 base, [*stack, base.path.resolve()], base_builtin
             )
             sources.extend(bsources)
-            bdata = {k: v for k, v in bdata.items() if k != "extends"}
+            bdata = {k: v for k, v in bdata.items() if k not in PER_FILE_KEYS}
             if merged is None:
                 merged, merged_marks = bdata, bmarks
             else:
@@ -298,8 +324,13 @@ class _Resolver:
     ) -> tuple[Source, bool]:
         name = str(source.path)
         marks = source.marks
-        if not isinstance(ref, str) or not ref:
+        if not isinstance(ref, str) or not ref or not ref.isprintable():
             raise PolicyError([_problem(marks, name, at, "must be a path to a policy file")])
+        from mlgate.policy import remote
+
+        parent = self.remote.get(source.path.resolve())
+        if remote.is_remote(ref) or (parent is not None and not ref.startswith("builtin:")):
+            return self._remote(ref, source, at, stack, parent), True
         if ref.startswith("builtin:"):
             from mlgate.policy.packs import pack_names, pack_path
 
@@ -311,14 +342,11 @@ class _Resolver:
             builtin = True
         else:
             target = (source.path.parent / ref) if not Path(ref).is_absolute() else Path(ref)
-        if target.resolve() in stack:
-            raise PolicyError([_problem(marks, name, at, f"`{ref}` extends itself (a cycle)")])
-        if len(stack) > MAX_EXTENDS_DEPTH:
-            raise PolicyError([_problem(marks, name, at, "`extends` is nested too deeply")])
+        self._check_stack(target, ref, source, at, stack)
         if ref.startswith("builtin:"):
             self.packs[display_path(target)] = ref
         try:
-            return self.load(target, display_path(target), builtin), builtin
+            loaded = self.load(target, display_path(target), builtin)
         except PolicyError as exc:
             if any(p.message == "file not found" for p in exc.problems):
                 raise PolicyError(
@@ -329,6 +357,82 @@ class _Resolver:
                 msg = f"extended policy `{ref}`: {reason}"
                 raise PolicyError([_problem(marks, name, at, msg)]) from None
             raise
+        kind: Literal["builtin", "file"] = "builtin" if ref.startswith("builtin:") else "file"
+        identity = ref if kind == "builtin" else str(target.resolve())
+        shown = ref if kind == "builtin" else display_path(target)
+        self._record(target, Extended(shown, kind, identity, "", _version(loaded)))
+        return loaded, builtin
+
+    def _remote(
+        self, ref: str, source: Source, at: NodePath, stack: list[Path], parent: RemoteRef | None
+    ) -> Source:
+        from mlgate.policy import remote
+
+        name = str(source.path)
+
+        def fail(reason: str) -> PolicyError:
+            msg = f"extended policy `{remote.redact(ref)}`: {reason}"
+            return PolicyError([_problem(source.marks, name, at, msg)])
+
+        try:
+            wanted = parent.sibling(ref) if parent and not remote.is_remote(ref) else None
+            wanted = wanted or remote.parse(ref, source.path.parent)
+        except remote.RemoteError as exc:
+            raise fail(str(exc)) from None
+        allowed = isinstance(source.data, dict) and source.data.get("allow_unpinned") is True
+        if not wanted.pinned and not allowed:
+            pin = "a full commit id (`@<commit>`)" if wanted.kind == "git" else "`#sha256=<digest>`"
+            raise fail(
+                f"not pinned: name {pin} so its content cannot change under the policy, "
+                "or set `allow_unpinned: true` (the policy review flags it)"
+            )
+        if self.fetcher is None:
+            self.fetcher = remote.Fetcher()
+        try:
+            fetched = self.fetcher.fetch(wanted)
+        except remote.RemoteError as exc:
+            raise fail(str(exc)) from None
+        self._check_stack(fetched.file, ref, source, at, stack)
+        display = fetched.ref.text
+        self.remote[fetched.file.resolve()] = fetched.ref
+        self.packs[display] = ref
+        try:
+            loaded = self.load(fetched.file, display, builtin=True)
+        except PolicyError as exc:
+            reason = exc.problems[0].message if exc.problems else "not a policy"
+            raise fail(f"not a policy file ({reason})") from None
+        if not isinstance(loaded.data, dict):
+            raise fail("not a policy file (a policy is a mapping)")
+        kind, identity = fetched.ref.kind, fetched.ref.identity
+        extended = Extended(
+            display, kind, identity, fetched.sha256, _version(loaded), wanted.pinned
+        )
+        self._record(fetched.file, extended)
+        return loaded
+
+    def _check_stack(
+        self, target: Path, ref: str, source: Source, at: NodePath, stack: list[Path]
+    ) -> None:
+        name, marks = str(source.path), source.marks
+        if target.resolve() in stack:
+            raise PolicyError([_problem(marks, name, at, f"`{ref}` extends itself (a cycle)")])
+        if len(stack) > MAX_EXTENDS_DEPTH:
+            raise PolicyError([_problem(marks, name, at, "`extends` is nested too deeply")])
+
+    def _record(self, file: Path, extended: Extended) -> None:
+        key = file.resolve()
+        if key in self.extended:
+            return
+        raw = self.raw.get(key, b"")
+        sha = extended.sha256 or hashlib.sha256(raw).hexdigest()
+        self.extended[key] = Extended(
+            extended.ref, extended.kind, extended.identity, sha, extended.version, extended.pinned
+        )
+
+
+def _version(source: Source) -> str | None:
+    value = source.data.get("pack_version") if isinstance(source.data, dict) else None
+    return str(value) if isinstance(value, str | int | float) else None
 
 
 def _validate_doc(

@@ -60,6 +60,10 @@ class PolicyDoc(_Strict):
     name: str | None = None
     description: str | None = None
     extends: list[str] = Field(default_factory=list)
+    # remote `extends:` entries of this file may name a tag, a branch or nothing at all
+    allow_unpinned: bool = False
+    # this file's version as a pack, for required-pack floors (`builtin:gdpr-pii>=1.1`)
+    pack_version: str | None = Field(default=None, pattern=r"^\d+(\.\d+){0,3}$")
     inputs: dict[str, InputSpec] = Field(default_factory=dict)
     baseline: str | None = None
     on_inconclusive: Literal["warn", "fail"] = "warn"

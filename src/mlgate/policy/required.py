@@ -5,13 +5,18 @@ repository (``[tool.mlgate] required = [...]`` in ``pyproject.toml``, or ``requi
 in ``mlgate.toml``, in the policy's folder or any folder above it up to the repository root)
 names the ones a policy may not drop. A policy that does not extend one of them, directly or
 through another pack, fails to load with exit 2 — so dropping the compliance pack is itself a
-failed check, visible in review. Entries are built-in packs (``builtin:gdpr-pii``) or pack
-files (relative to the settings file that names them).
+failed check, visible in review. Entries are built-in packs (``builtin:gdpr-pii``), pack
+files (relative to the settings file that names them) or remote packs
+(``git+https://host/org/policies.git//packs/credit.yaml``, ``https://host/credit.yaml``). An
+entry may add a version floor, ``builtin:gdpr-pii>=1.1``, met by the ``pack_version:`` the
+extended pack declares, or a pin (``...@COMMIT``, ``...#sha256=DIGEST``) that the policy
+must extend exactly.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,15 +35,18 @@ if TYPE_CHECKING:
     from mlgate.policy.loader import Policy
 
 ENV = "MLGATE_REQUIRED_PACKS"
+VERSION = re.compile(r"\d+(\.\d+){0,3}")
 
 
 @dataclass(frozen=True)
 class Requirement:
     """One required pack and where the requirement was written."""
 
-    ref: str  # "builtin:NAME" or an absolute path
+    ref: str  # the pack's identity: "builtin:NAME", an absolute path, a remote pack unpinned
     origin: str  # "pyproject.toml [tool.mlgate]", "MLGATE_REQUIRED_PACKS", ...
     shown: str  # as the setting writes it
+    floor: str | None = None  # the lowest `pack_version` accepted
+    pin: str | None = None  # a remote reference that must be extended exactly
 
 
 def _settings(folder: Path) -> list[tuple[Path, list[str]]]:
@@ -78,35 +86,73 @@ def requirements(policy_file: Path, env: Mapping[str, str]) -> list[Requirement]
         origin = _relative(settings) + (
             " [tool.mlgate] required" if settings.name == "pyproject.toml" else " required"
         )
-        for entry in entries:
-            ref = (
-                entry if entry.startswith("builtin:") else str((settings.parent / entry).resolve())
-            )
-            out.append(Requirement(ref, origin, entry))
+        out += [_requirement(e, settings.parent, origin, _relative(settings)) for e in entries]
     for entry in env.get(ENV, "").replace(",", " ").split():
-        ref = entry if entry.startswith("builtin:") else _path(Path(entry))
-        out.append(Requirement(ref, ENV, entry))
+        out.append(_requirement(entry, Path.cwd(), ENV, ENV))
     return out
+
+
+def _requirement(entry: str, base: Path, origin: str, where: str) -> Requirement:
+    from mlgate.policy import remote
+
+    ref, sep, floor = entry.partition(">=")
+    ref = ref.strip()
+    if sep and not VERSION.fullmatch(floor.strip()):
+        msg = f"`{entry}`: a version floor is written `>=1.2` (numbers and dots)"
+        raise PolicyError([Problem(where, 0, 0, (), msg)])
+    pin = None
+    if remote.is_remote(ref):
+        try:
+            parsed = remote.parse(ref, base)
+        except remote.RemoteError as exc:
+            msg = f"required pack `{remote.redact(entry)}`: {exc}"
+            raise PolicyError([Problem(where, 0, 0, (), msg)]) from None
+        identity, pin = parsed.identity, (parsed.text if parsed.pinned else None)
+    elif ref.startswith("builtin:"):
+        identity = ref
+    else:
+        identity = _path(base / ref)
+    return Requirement(identity, origin, entry, floor.strip() if sep else None, pin)
 
 
 def check_required(policy: Policy, env: Mapping[str, str] | None = None) -> None:
     """Raise :class:`PolicyError` (exit 2) when ``policy`` does not extend a required pack."""
     needed = requirements(policy.file, os.environ if env is None else env)
-    have = set(policy.packs) | {str(p.resolve()) for p in policy.sources}
-    problems = [
-        Problem(
-            policy.display,
-            0,
-            0,
-            ("extends",),
-            f"the policy does not extend the required pack `{r.shown}` (required by "
-            f"{r.origin}); add it to `extends:`",
-        )
-        for r in needed
-        if r.ref not in have
-    ]
+    have = {e.identity: e for e in policy.extended}
+    problems = []
+    for r in needed:
+        found = have.get(r.ref)
+        if found is None and r.ref == _path(policy.file):
+            continue  # the policy is the required pack itself
+        why = f"(required by {r.origin})"
+        if found is None:
+            msg = f"the policy does not extend the required pack `{r.shown}` {why}"
+            msg += "; add it to `extends:`"
+        elif r.pin is not None and found.ref != r.pin:
+            msg = f"the policy extends `{found.ref}`, not the required pin `{r.shown}` {why}"
+        elif r.floor is not None and found.version is None:
+            msg = (
+                f"`{found.ref}` declares no `pack_version:`; the required pack `{r.shown}` "
+                f"needs a version {why}"
+            )
+        elif r.floor is not None and _older(found.version or "", r.floor):
+            msg = (
+                f"the policy extends `{found.ref}` at version {found.version}, below the "
+                f"required `{r.shown}` {why}; extend a newer version"
+            )
+        else:
+            continue
+        problems.append(Problem(policy.display, 0, 0, ("extends",), msg))
     if problems:
         raise PolicyError(problems)
+
+
+def _older(version: str, floor: str) -> bool:
+    def parts(text: str) -> tuple[int, ...]:
+        numbers = [int(p) for p in text.split(".")]
+        return tuple(numbers + [0] * (4 - len(numbers)))
+
+    return parts(version) < parts(floor)
 
 
 def _path(path: Path) -> str:

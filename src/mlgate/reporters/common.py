@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlgate.numbers import number as fmt_number
-from mlgate.report import CheckResult, GateResult, Location, Outcome
+from mlgate.report import CheckResult, GateResult, Location, Outcome, PackRecord
 
 SYMBOL = {
     Outcome.PASS: "✓",
@@ -52,3 +52,15 @@ def detail(check: CheckResult) -> str:
 def failing_first(gates: tuple[GateResult, ...]) -> list[GateResult]:
     """Gates ordered worst outcome first, stable within an outcome."""
     return sorted(gates, key=lambda g: -g.outcome.rank)
+
+
+def pack_label(pack: PackRecord) -> str:
+    """A pack as a reviewer reads it: short pin, version, and whether it is unpinned."""
+    ref = pack.ref
+    if pack.kind == "git":
+        repo_path, _, commit = ref.rpartition("@")
+        ref = f"{repo_path}@{commit[:12]}"
+    elif pack.kind == "https":
+        ref = ref.partition("#")[0] + f" (sha256 {pack.sha256[:12]})"
+    version = f" v{pack.version}" if pack.version else ""
+    return ref + version + ("" if pack.pinned else " — unpinned")

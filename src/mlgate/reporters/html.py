@@ -20,7 +20,7 @@ from typing import Any
 
 from mlgate.report import CheckResult, GateResult, Outcome, Report
 from mlgate.reporters import RenderOptions
-from mlgate.reporters.common import detail, failing_first, number, observed, where
+from mlgate.reporters.common import detail, failing_first, number, observed, pack_label, where
 
 LABEL = {
     Outcome.PASS: "pass",
@@ -81,6 +81,7 @@ def _header(report: Report) -> str:
     counts = " · ".join(f"{n} {k}" for k, n in report.counts().items() if n) or "no checks"
     facts = [
         ("policy", f"{report.policy} (sha256 {report.policy_sha256[:12]})"),
+        ("extends", ", ".join(pack_label(p) for p in report.packs if p.kind != "file") or None),
         ("commit", report.git_commit[:12] if report.git_commit else None),
         ("baseline", report.baseline or report.baseline_missing),
         ("created", report.created_at),

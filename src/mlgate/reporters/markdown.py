@@ -15,7 +15,7 @@ from typing import Any
 
 from mlgate.report import CheckResult, GateResult, Outcome, Report
 from mlgate.reporters import RenderOptions
-from mlgate.reporters.common import detail, failing_first, number, observed, where
+from mlgate.reporters.common import detail, failing_first, number, observed, pack_label, where
 
 ICON = {
     Outcome.PASS: "✅",
@@ -183,6 +183,9 @@ def _summary(report: Report) -> str:
     ]
     facts = [" · ".join(parts) or "no checks"]
     facts.append(f"policy {code(report.policy)} (sha256 `{report.policy_sha256[:12]}`)")
+    packs = [pack_label(p) for p in report.packs if p.kind != "file"]
+    if packs:
+        facts.append("extends " + ", ".join(code(p) for p in packs))
     if report.git_commit:
         facts.append(f"commit {code(report.git_commit[:12])}")
     if report.baseline:

@@ -59,6 +59,7 @@ def make_record(
         "report_sha256": hashlib.sha256(report_text.encode()).hexdigest(),
         "policy": report.policy,
         "policy_sha256": report.policy_sha256,
+        "packs": {p.ref: p.sha256 for p in report.packs},
         "inputs": {i.name: i.sha256 for i in report.inputs},
         "git_commit": report.git_commit,
         "ci_run_url": provenance.ci_run_url if provenance else None,
