@@ -97,10 +97,7 @@ class RunContext:
 
     def input_format(self, name: str) -> str | None:
         """The declared or detected format of input ``name``, or None."""
-        from mlgate.formats import detect_format
-
-        spec = self.store.specs[name]
-        return spec.format or detect_format(Path(spec.path))
+        return self.store.detected_format(name)
 
     def input_sha256(self, name: str) -> str | None:
         """sha256 of input ``name``'s file (computed once), or None when it does not exist."""

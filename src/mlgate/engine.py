@@ -83,6 +83,8 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
     compliance = compliance_matrix(results, required, policy.controls)
     outcome = worst([g.outcome for g in results if g.outcome is not Outcome.SKIPPED])
     missing_note = f"baseline report {baseline_name} not found" if baseline_name else None
+    if baseline_name and baseline_missing != "baseline report not found":
+        missing_note = f"baseline {baseline_name}: {baseline_missing}"
     if baseline is not None:
         missing_note = None
     else:
@@ -128,6 +130,9 @@ def _check_selection(policy: Policy, options: RunOptions) -> None:
 
 def _load_baseline(policy: Policy, options: RunOptions) -> tuple[Report | None, str, str | None]:
     path = options.baseline
+    named = str(path) if path is not None else policy.doc.baseline
+    if named is not None and named.startswith("mlflow:"):
+        return _mlflow_baseline(named)
     if path is None and policy.doc.baseline:
         path = policy.resolve(("baseline",), policy.doc.baseline)
     if path is None:
@@ -139,6 +144,26 @@ def _load_baseline(policy: Policy, options: RunOptions) -> tuple[Report | None, 
         return Report.from_json(read_bounded(path, MAX_REPORT_BYTES, allow_pipe=True)), "", shown
     except OSError as exc:
         raise UsageError(f"cannot read the baseline report {shown}: {exc.strerror}") from None
+    except ValueError as exc:
+        first = str(exc).splitlines()[0]
+        raise UsageError(f"{shown}: not a valid mlgate report ({first})") from None
+
+
+def _mlflow_baseline(uri: str) -> tuple[Report | None, str, str | None]:
+    """The mlgate report logged on the run of a registered model version."""
+    from mlgate.tracking import REPORT_ARTIFACT, baseline_report
+
+    content, shown = baseline_report(uri)
+    if content is None and shown == uri:
+        return None, "the alias is not set yet (no model holds it)", shown
+    if content is None:
+        return None, f"no mlgate report ({REPORT_ARTIFACT}) on that run", shown
+    if len(content) > MAX_REPORT_BYTES:
+        raise UsageError(
+            f"the baseline report of {shown} is larger than {MAX_REPORT_BYTES:,} bytes"
+        )
+    try:
+        return Report.from_json(content), "", shown
     except ValueError as exc:
         first = str(exc).splitlines()[0]
         raise UsageError(f"{shown}: not a valid mlgate report ({first})") from None

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from mlgate.errors import InputError
+from mlgate.errors import InputError, UsageError
 from mlgate.formats import detect_format
 from mlgate.paths import display_path
 from mlgate.policy.loader import Policy
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mlgate.models import LoadedModel
+    from mlgate.tracking import Materialised
 
 HASH_CHUNK = 1 << 20
 
@@ -47,20 +48,58 @@ class InputStore:
         self._models: dict[str, LoadedModel] = {}
         self._hashes: dict[str, str] = {}
         self._texts: dict[str, str] = {}
+        self._mlflow: dict[str, Materialised] = {}
+        self._mlflow_errors: dict[str, InputError | UsageError] = {}
+        self._scratch: Path | None = None
 
     def path(self, name: str) -> Path:
-        """Resolved file path of input ``name``."""
+        """Resolved file path of input ``name`` (an MLflow input is downloaded first)."""
         spec = self.specs[name]
+        if spec.mlflow is not None:
+            return self.materialised(name).path
+        assert spec.path is not None  # the policy model requires one of path and mlflow
         return self.policy.resolve(("inputs", name, "path"), spec.path)
+
+    def materialised(self, name: str) -> Materialised:
+        """MLflow input ``name``, downloaded once per run into a temporary folder."""
+        if name not in self._mlflow:
+            from mlgate.tracking import materialise
+
+            spec = self.specs[name]
+            assert spec.mlflow is not None
+            if self._scratch is None:
+                import shutil
+                import tempfile
+                import weakref
+
+                self._scratch = Path(tempfile.mkdtemp(prefix="mlgate-mlflow-"))
+                weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+            if name in self._mlflow_errors:
+                raise self._mlflow_errors[name]
+            dest = self._scratch / name
+            dest.mkdir(exist_ok=True)
+            try:
+                self._mlflow[name] = materialise(name, spec.mlflow, dest, spec.allow_unsafe_load)
+            except (InputError, UsageError) as exc:
+                self._mlflow_errors[name] = exc  # tried once per run
+                raise
+        return self._mlflow[name]
+
+    def detected_format(self, name: str) -> str | None:
+        """The declared or detected format of input ``name``, or None."""
+        spec = self.specs[name]
+        if spec.format:
+            return str(spec.format)
+        if spec.mlflow is not None:
+            return self.materialised(name).format
+        return detect_format(Path(spec.where))
 
     def format(self, name: str) -> str:
         """The declared or detected format of input ``name``."""
-        spec = self.specs[name]
-        fmt = spec.format or detect_format(Path(spec.path))
+        fmt = self.detected_format(name)
         if fmt is None:
-            raise InputError(
-                f"input `{name}`: cannot tell the format of `{spec.path}`; set `format:`"
-            )
+            where = self.specs[name].where
+            raise InputError(f"input `{name}`: cannot tell the format of `{where}`; set `format:`")
         return fmt
 
     def _existing(self, name: str) -> Path:
@@ -115,9 +154,20 @@ class InputStore:
     def record(self, name: str) -> InputRecord:
         """Path, size, hash and shape of input ``name`` for the report."""
         spec = self.specs[name]
+        extra: dict[str, Any] = {}
+        if spec.mlflow is not None:
+            try:
+                got = self.materialised(name)
+            except (InputError, UsageError) as exc:
+                return InputRecord(
+                    name=name, path=spec.where, format=spec.format or "unknown", error=str(exc)
+                )
+            extra = {"source": got.source, "flavor": got.flavor}
+            if got.flavor is not None:
+                extra["unsafe_load"] = spec.allow_unsafe_load
         path = self.path(name)
-        fmt = spec.format or detect_format(Path(spec.path)) or "unknown"
-        shown = display_path(path)
+        fmt = self.detected_format(name) or "unknown"
+        shown = spec.where if spec.mlflow is not None else display_path(path)
         if not path.is_file():
             return InputRecord(name=name, path=shown, format=fmt, error="file not found")
         if name not in self._hashes:
@@ -132,6 +182,7 @@ class InputStore:
             sha256=self._hashes[name],
             rows=rows,
             columns=cols,
+            **extra,
         )
 
 

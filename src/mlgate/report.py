@@ -140,6 +140,9 @@ class InputRecord(_Data):
     rows: int | None = None
     columns: int | None = None
     error: str | None = None
+    source: str | None = None  # an MLflow input as resolved: models:/credit/7 (run ...)
+    flavor: str | None = None  # an MLflow model's flavour: onnx, sklearn (skops), ...
+    unsafe_load: bool | None = None  # whether a code-running flavour was allowed to load
 
 
 class PackRecord(_Data):

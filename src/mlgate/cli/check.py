@@ -120,6 +120,13 @@ offline_option = click.option(
 )
 @history_option
 @offline_option
+@click.option(
+    "--mlflow-run",
+    metavar="RUN_ID",
+    envvar="MLFLOW_RUN_ID",
+    help="Log reports, verdict tags and observed metrics on this MLflow run "
+    "(default: MLFLOW_RUN_ID, MLflow's active run).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
 def check(
@@ -137,6 +144,7 @@ def check(
     github_output: Path | None,
     audit_log: Path | None,
     history: Path | None,
+    mlflow_run: str | None,
     quiet: bool,
     debug: bool,
 ) -> int:
@@ -173,6 +181,8 @@ def check(
     report, _ = run_policy(loaded, options)
     _write_reports(report, targets, color, earlier)
     _write_github(report, summary, github_output, targets)
+    if mlflow_run:
+        _write_back(mlflow_run, report, earlier)
     if audit_log is not None:
         from mlgate.review.audit import append
 
@@ -186,6 +196,20 @@ def check(
             err=True,
         )
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
+
+
+def _write_back(run_id: str, report: Report, history: tuple[Report, ...]) -> None:
+    from mlgate.reporters import RenderOptions, renderer
+    from mlgate.review.release import ARTIFACT_DIR, write_back
+
+    options = RenderOptions(root=root(), history=history)
+    rendered = {fmt: renderer(fmt)(report, options) for fmt in ("json", "markdown", "html")}
+    count = write_back(run_id, report, rendered)
+    click.echo(
+        f"mlgate: verdict, reports ({ARTIFACT_DIR}/) and {count} metrics logged to MLflow run "
+        f"{run_id}",
+        err=True,
+    )
 
 
 def _write_github(

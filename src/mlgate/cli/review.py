@@ -177,3 +177,63 @@ def audit_verify(log: Path, expect_head: str | None, expect_count: int | None) -
         return int(ExitCode.FAILED)
     click.echo(f"{log}: {count} records, chain intact, head {head}")
     return 0
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("version")
+@click.option("--alias", default="champion", show_default=True, help="The alias to set.")
+@click.option(
+    "--report",
+    "report_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The JSON report of `mlgate check` that evaluated this model version.",
+)
+@click.option(
+    "--audit-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the promotion to this hash-chained audit log.",
+)
+def promote(model: str, version: str, alias: str, report_path: Path, audit_log: Path | None) -> int:
+    """Point MLflow alias --alias of registered MODEL at VERSION, through the gate.
+
+    Only when the report passed and evaluated that exact version (the sha256 of the version's
+    model file is among the report's inputs); otherwise exit 1 with the reasons. The tracking
+    server is MLFLOW_TRACKING_URI.
+    """
+    import hashlib
+
+    from mlgate.review.release import promote as do_promote
+    from mlgate.review.reports import read_report
+
+    report = read_report(report_path)
+    done = do_promote(model, version, alias, report)
+    before = f" (was version {done.previous})" if done.previous else ""
+    click.echo(f"mlgate: {model}@{alias} → version {done.version}{before}")
+    if audit_log is not None:
+        from mlgate import provenance as prov
+        from mlgate.review.audit import append_with, make_event
+
+        text = report_path.read_bytes()
+        fields = {
+            "event": "promotion",
+            "time": prov.timestamp(prov.run_clock()),
+            "model": model,
+            "version": done.version,
+            "alias": alias,
+            "previous_version": done.previous,
+            "model_sha256": done.model_sha256,
+            "run_id": done.run_id,
+            "report_sha256": hashlib.sha256(text).hexdigest(),
+            "policy_sha256": report.policy_sha256,
+        }
+        try:
+            record = append_with(audit_log, lambda previous: make_event(fields, previous))
+        except OSError as exc:
+            raise UsageError(f"cannot write the audit log {audit_log}: {exc.strerror}") from None
+        click.echo(
+            f"mlgate: audit record {record['seq']} appended to {audit_log}; head {record['hash']}",
+            err=True,
+        )
+    return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mlgate.formats import DATA_FORMATS, DOCUMENT_FORMATS, FORMATS, MODEL_FORMATS
 
@@ -19,9 +19,13 @@ class _Strict(BaseModel):
 
 
 class InputSpec(_Strict):
-    """A named artifact the gates read."""
+    """A named artifact the gates read: a file (``path``) or an MLflow URI (``mlflow``)."""
 
-    path: str = Field(min_length=1)
+    path: str | None = Field(default=None, min_length=1)
+    # models:/NAME@ALIAS, models:/NAME/VERSION or runs:/RUN_ID/PATH (extra mlgate[mlflow])
+    mlflow: str | None = Field(
+        default=None, pattern=r"^(models:/[^/@]+(@[^/]+|/\d+)|runs:/[0-9A-Za-z_-]+/.+)$"
+    )
     format: Literal[FORMATS] | None = None  # type: ignore[valid-type]
     description: str | None = None
     sep: str | None = Field(default=None, min_length=1, max_length=1)
@@ -31,6 +35,17 @@ class InputSpec(_Strict):
     # compressed file cannot expand without limit. Defaults: DEFAULT_MAX_BYTES / _ROWS.
     max_bytes: int | None = Field(default=None, ge=1)
     max_rows: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InputSpec:
+        if (self.path is None) == (self.mlflow is None):
+            raise ValueError("give exactly one of `path:` (a file) and `mlflow:` (an MLflow URI)")
+        return self
+
+    @property
+    def where(self) -> str:
+        """The path or the MLflow URI, as written."""
+        return self.path if self.path is not None else f"mlflow:{self.mlflow}"
 
 
 DEFAULT_MAX_BYTES = 8 << 30  # 8 GiB of decompressed text or uncompressed Parquet columns

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,24 @@ def make_record(
 
 def append(path: Path, report: Report, report_text: str) -> dict[str, Any]:
     """Append the record of this run to the log at ``path`` (locked; verified first)."""
+    return append_with(path, lambda previous: make_record(report, report_text, previous))
+
+
+def make_event(fields: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """A record of something other than a run (``event: promotion``), chained the same way."""
+    record: dict[str, Any] = {
+        "seq": int(previous["seq"]) + 1 if previous else 1,
+        **fields,
+        "prev_hash": previous.get("hash", GENESIS) if previous else GENESIS,
+    }
+    record["hash"] = _digest(record)
+    return record
+
+
+def append_with(
+    path: Path, build: Callable[[dict[str, Any] | None], dict[str, Any]]
+) -> dict[str, Any]:
+    """Append ``build(previous record)`` to the log at ``path`` (locked; verified first)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and not path.is_file():
         raise AuditError(f"{path}: not a regular file; not appending to it")
@@ -86,7 +105,7 @@ def append(path: Path, report: Report, report_text: str) -> dict[str, Any]:
         if problems:
             shown = "; ".join(problems[:3])
             raise AuditError(f"{path} is not intact ({shown}); not appending to it")
-        record = make_record(report, report_text, records[-1] if records else None)
+        record = build(records[-1] if records else None)
         line = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         fh.seek(0, os.SEEK_END)
         fh.write((line + "\n").encode())
