@@ -60,7 +60,8 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
     """Run every selected gate of ``policy``; return the report and the input store."""
     options = options or RunOptions()
     _check_selection(policy, options)
-    store = InputStore(policy)
+    now = dt.datetime.fromisoformat(options.created_at) if options.created_at else None
+    store = InputStore(policy, now)
     baseline, baseline_missing, baseline_name = _load_baseline(policy, options)
     started = time.perf_counter()
     results = []

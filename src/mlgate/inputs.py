@@ -7,8 +7,11 @@ small buffer, so the audit trail costs no extra memory.
 
 from __future__ import annotations
 
+import datetime as dt
+import glob
 import hashlib
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -26,6 +29,26 @@ if TYPE_CHECKING:
     from mlgate.tracking import Materialised
 
 HASH_CHUNK = 1 << 20
+GLOB = re.compile(r"[*?\[]")
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _duration(text: str) -> dt.timedelta:
+    number, unit = float(text[:-1].strip()), text[-1]
+    return dt.timedelta(**{UNITS[unit]: number})
+
+
+def _bound(value: dt.datetime | dt.date | None, end: bool = False) -> Any:
+    """A window bound as a UTC timestamp; a date as an end bound means the whole day."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        stamp = pd.Timestamp(value, tz="UTC")
+        return stamp + pd.Timedelta(days=1) if end else stamp
+    stamp = pd.Timestamp(value)
+    return stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")
 
 
 def sha256_file(path: Path) -> str:
@@ -40,8 +63,11 @@ def sha256_file(path: Path) -> str:
 class InputStore:
     """Resolves, reads (once) and records the inputs of one policy run."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, now: dt.datetime | None = None) -> None:
         self.policy = policy
+        self.now = now or dt.datetime.now(dt.timezone.utc)  # `window: {last: 7d}` ends here
+        self._windows: dict[str, str] = {}
+        self._sets: dict[str, list[Path]] = {}
         self.specs: dict[str, InputSpec] = dict(policy.doc.inputs)
         self.loads: dict[str, int] = {}
         self._frames: dict[str, pd.DataFrame] = {}
@@ -108,16 +134,84 @@ class InputStore:
             raise InputError(f"input `{name}`: file not found: {display_path(path)}")
         return path
 
+    def is_set(self, name: str) -> bool:
+        """Whether input ``name``'s path is a glob naming a set of files."""
+        where = self.specs[name].path
+        return where is not None and GLOB.search(where) is not None
+
+    def files(self, name: str) -> list[Path]:
+        """The files of a set input (its glob, sorted); one file otherwise."""
+        if not self.is_set(name):
+            return [self._existing(name)]
+        if name not in self._sets:
+            pattern = self.path(name)
+            found = sorted(Path(p) for p in glob.glob(str(pattern), recursive=True))
+            found = [p for p in found if p.is_file()]
+            if not found:
+                raise InputError(f"input `{name}`: no file matches {display_path(pattern)}")
+            self._sets[name] = found
+        return self._sets[name]
+
     def frame(self, name: str) -> pd.DataFrame:
         """Input ``name`` as a DataFrame, parsed on first use and cached."""
         if name not in self._frames:
             fmt = self.format(name)
             if fmt not in DATA_FORMATS:
                 raise InputError(f"input `{name}` is a {fmt} file, not a dataset")
-            path = self._existing(name)
-            self._frames[name] = read_frame(name, path, fmt, self.specs[name])
+            spec = self.specs[name]
+            parts = [read_frame(name, path, fmt, spec) for path in self.files(name)]
+            frame = parts[0]
+            if len(parts) > 1:
+                import pandas as pd
+
+                frame = pd.concat(parts, ignore_index=True)
+                limit = spec.max_rows or DEFAULT_MAX_ROWS
+                if len(frame) > limit:
+                    raise InputError(
+                        f"input `{name}`: {len(frame):,} rows in its {len(parts)} files, more "
+                        f"than max_rows {limit:,}"
+                    )
+            if spec.window is not None:
+                frame = self._in_window(name, frame)
+            self._frames[name] = frame
             self.loads[name] = self.loads.get(name, 0) + 1
         return self._frames[name]
+
+    def _in_window(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        from mlgate.errors import did_you_mean
+
+        window = self.specs[name].window
+        assert window is not None
+        column = window.column
+        if column not in frame.columns:
+            hint = did_you_mean(column, map(str, frame.columns))
+            raise InputError(f"input `{name}`: window column `{column}` not found{hint}")
+        stamps = pd.to_datetime(frame[column], utc=True, errors="coerce", format="mixed")
+        if bool(stamps.isna().all()):
+            raise InputError(f"input `{name}`: window column `{column}` holds no timestamps")
+        if window.last is not None:
+            end = _bound(self.now)
+            start = end - _duration(window.last)
+            mask = (stamps > start) & (stamps <= end)
+            shown = f"{column}: last {window.last} before {end.isoformat()}"
+        else:
+            start = _bound(window.start)
+            end = _bound(window.end, end=True)
+            mask = stamps.notna()
+            if start is not None:
+                mask &= stamps >= start
+            if end is not None:
+                mask &= stamps < end
+            left = start.isoformat() if start is not None else "…"
+            right = end.isoformat() if end is not None else "…"
+            shown = f"{column}: from {left} until {right}"
+        kept: pd.DataFrame = frame[mask.to_numpy()].reset_index(drop=True)
+        if kept.empty:
+            raise InputError(f"input `{name}`: no row in the window ({shown})")
+        self._windows[name] = f"{shown} ({len(kept):,} of {len(frame):,} rows)"
+        return kept
 
     def model(self, name: str) -> LoadedModel:
         """Input ``name`` as a model, loaded on first use (safe formats only by default)."""
@@ -143,7 +237,19 @@ class InputStore:
         return self._texts[name]
 
     def sha256(self, name: str) -> str | None:
-        """sha256 of input ``name``'s file, or None when it does not exist."""
+        """sha256 of input ``name``'s file, or None when it does not exist.
+
+        A set of files hashes the list of (name relative to the policy, sha256) of its files.
+        """
+        if self.is_set(name):
+            if name not in self._hashes:
+                try:
+                    files = self.files(name)
+                except InputError:
+                    return None
+                lines = [f"{display_path(p)} {sha256_file(p)}\n" for p in files]
+                self._hashes[name] = hashlib.sha256("".join(lines).encode()).hexdigest()
+            return self._hashes[name]
         path = self.path(name)
         if not path.is_file():
             return None
@@ -168,6 +274,25 @@ class InputStore:
         path = self.path(name)
         fmt = self.detected_format(name) or "unknown"
         shown = spec.where if spec.mlflow is not None else display_path(path)
+        if name in self._windows:
+            extra["window"] = self._windows[name]
+        if self.is_set(name):
+            digest = self.sha256(name)
+            if digest is None:
+                return InputRecord(name=name, path=shown, format=fmt, error="no file matches")
+            files = self._sets[name]
+            frame = self._frames.get(name)
+            return InputRecord(
+                name=name,
+                path=shown,
+                format=fmt,
+                size=sum(p.stat().st_size for p in files),
+                sha256=digest,
+                rows=frame.shape[0] if frame is not None else None,
+                columns=frame.shape[1] if frame is not None else None,
+                files=len(files),
+                **extra,
+            )
         if not path.is_file():
             return InputRecord(name=name, path=shown, format=fmt, error="file not found")
         if name not in self._hashes:

@@ -143,6 +143,8 @@ class InputRecord(_Data):
     source: str | None = None  # an MLflow input as resolved: models:/credit/7 (run ...)
     flavor: str | None = None  # an MLflow model's flavour: onnx, sklearn (skops), ...
     unsafe_load: bool | None = None  # whether a code-running flavour was allowed to load
+    files: int | None = None  # a set of files (a glob): how many
+    window: str | None = None  # the time window its rows were selected by, and how many
 
 
 class PackRecord(_Data):

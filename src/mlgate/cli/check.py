@@ -181,8 +181,13 @@ def check(
     report, _ = run_policy(loaded, options)
     _write_reports(report, targets, color, earlier)
     _write_github(report, summary, github_output, targets)
-    if mlflow_run:
-        _write_back(mlflow_run, report, earlier)
+    link = _write_back(mlflow_run, report, earlier) if mlflow_run else None
+    if loaded.doc.notify:
+        from mlgate.review.notify import send
+
+        link = link or (report.provenance.ci_run_url if report.provenance else None)
+        for note in send(report, loaded.doc.notify, os.environ, link):
+            click.echo(f"mlgate: {note}", err=True)
     if audit_log is not None:
         from mlgate.review.audit import append
 
@@ -198,18 +203,19 @@ def check(
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
 
 
-def _write_back(run_id: str, report: Report, history: tuple[Report, ...]) -> None:
+def _write_back(run_id: str, report: Report, history: tuple[Report, ...]) -> str | None:
     from mlgate.reporters import RenderOptions, renderer
     from mlgate.review.release import ARTIFACT_DIR, write_back
 
     options = RenderOptions(root=root(), history=history)
     rendered = {fmt: renderer(fmt)(report, options) for fmt in ("json", "markdown", "html")}
-    count = write_back(run_id, report, rendered)
+    count, link = write_back(run_id, report, rendered)
     click.echo(
         f"mlgate: verdict, reports ({ARTIFACT_DIR}/) and {count} metrics logged to MLflow run "
         f"{run_id}",
         err=True,
     )
+    return link
 
 
 def _write_github(

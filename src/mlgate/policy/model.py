@@ -18,6 +18,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class WindowSpec(_Strict):
+    """Rows of a dataset input in a time window: the last N units before the run, or bounds."""
+
+    column: str = Field(min_length=1)
+    last: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?\s*(m|h|d|w)$")
+    start: dt.datetime | dt.date | None = None
+    end: dt.datetime | dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> WindowSpec:
+        if self.last is not None and (self.start is not None or self.end is not None):
+            raise ValueError("give `last:` or `start:`/`end:`, not both")
+        if self.last is None and self.start is None and self.end is None:
+            raise ValueError("give `last:` (e.g. 7d) or `start:` and/or `end:`")
+        return self
+
+
 class InputSpec(_Strict):
     """A named artifact the gates read: a file (``path``) or an MLflow URI (``mlflow``)."""
 
@@ -35,6 +52,8 @@ class InputSpec(_Strict):
     # compressed file cannot expand without limit. Defaults: DEFAULT_MAX_BYTES / _ROWS.
     max_bytes: int | None = Field(default=None, ge=1)
     max_rows: int | None = Field(default=None, ge=1)
+    # a dataset's rows in a time window (production inference logs: `last: 7d`)
+    window: WindowSpec | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> InputSpec:
@@ -68,6 +87,21 @@ class ComplianceSpec(_Strict):
     require: list[str] = Field(default_factory=list)
 
 
+NotifyOutcome = Literal["pass", "warn", "fail", "error", "skipped"]
+
+
+def _failing_outcomes() -> list[NotifyOutcome]:
+    return ["fail", "error"]
+
+
+class NotifySpec(_Strict):
+    """A webhook told the verdict (Slack-compatible or generic JSON), on chosen outcomes."""
+
+    url_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")  # the variable holding the URL
+    format: Literal["slack", "json"] = "slack"
+    when: list[NotifyOutcome] = Field(default_factory=_failing_outcomes, min_length=1)
+
+
 class PolicyDoc(_Strict):
     """The top level of a policy file, after ``extends`` has been merged."""
 
@@ -88,3 +122,4 @@ class PolicyDoc(_Strict):
     compliance: ComplianceSpec = Field(default_factory=ComplianceSpec)
     gates: list[dict[str, Any]] = Field(default_factory=list)
     waivers: list[WaiverSpec] = Field(default_factory=list)
+    notify: list[NotifySpec] = Field(default_factory=list)

@@ -37,8 +37,12 @@ def metric_key(check_id: str) -> str:
     return re.sub(r"[^0-9A-Za-z_\-. :/]", "_", key)[:MAX_METRIC_KEY]
 
 
-def write_back(run_id: str, report: Report, rendered: dict[str, str]) -> int:
-    """Log reports, tags and metrics on MLflow run ``run_id``; the number of metrics logged."""
+def write_back(run_id: str, report: Report, rendered: dict[str, str]) -> tuple[int, str | None]:
+    """Log reports, tags and metrics on MLflow run ``run_id``.
+
+    Returns the number of metrics logged and the run's address in the MLflow UI (when the
+    tracking server is reached over http).
+    """
     from mlflow.entities import Metric, RunTag
 
     mlflow_client = client("--mlflow-run")
@@ -69,7 +73,15 @@ def write_back(run_id: str, report: Report, rendered: dict[str, str]) -> int:
         raise UsageError(
             f"cannot write the verdict to MLflow run {run_id}: {first[:300]}"
         ) from None
-    return len(metrics)
+    link = None
+    uri = str(mlflow_client.tracking_uri)
+    if uri.startswith(("http://", "https://")):
+        try:
+            experiment = mlflow_client.get_run(run_id).info.experiment_id
+            link = f"{uri.rstrip('/')}/#/experiments/{experiment}/runs/{run_id}"
+        except Exception:  # the link is a convenience
+            link = None
+    return len(metrics), link
 
 
 @dataclass(frozen=True)
