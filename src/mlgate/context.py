@@ -99,6 +99,10 @@ class RunContext:
         """The declared or detected format of input ``name``, or None."""
         return self.store.detected_format(name)
 
+    def logged_metrics(self, name: str) -> tuple[str, dict[str, float]]:
+        """(run id, metrics logged on it) for the MLflow run behind input ``name``."""
+        return self.store.logged_metrics(name)
+
     def input_sha256(self, name: str) -> str | None:
         """sha256 of input ``name``'s file (computed once), or None when it does not exist."""
         return self.store.sha256(name)

@@ -76,6 +76,7 @@ class InputStore:
         self._texts: dict[str, str] = {}
         self._mlflow: dict[str, Materialised] = {}
         self._mlflow_errors: dict[str, InputError | UsageError] = {}
+        self._metrics: dict[str, dict[str, float]] = {}
         self._scratch: Path | None = None
 
     def path(self, name: str) -> Path:
@@ -110,6 +111,19 @@ class InputStore:
                 self._mlflow_errors[name] = exc  # tried once per run
                 raise
         return self._mlflow[name]
+
+    def logged_metrics(self, name: str) -> tuple[str, dict[str, float]]:
+        """(run id, metrics) of the MLflow run behind input ``name``, read once per run."""
+        if self.specs[name].mlflow is None:
+            raise InputError(f"input `{name}` is not an MLflow input (`mlflow:`); it has no run")
+        run_id = self.materialised(name).run_id
+        if run_id is None:
+            raise InputError(f"input `{name}`: its MLflow model version names no run")
+        if run_id not in self._metrics:
+            from mlgate.tracking import logged_metrics
+
+            self._metrics[run_id] = logged_metrics(name, run_id)
+        return run_id, self._metrics[run_id]
 
     def detected_format(self, name: str) -> str | None:
         """The declared or detected format of input ``name``, or None."""

@@ -49,6 +49,7 @@ class Materialised:
     source: str  # as resolved: models:/credit/7 (run …) or runs:/<id>/<path>
     flavor: str | None = None  # for models: onnx, sklearn (skops), sklearn (pickle)
     model_version: tuple[str, str] | None = None  # (name, version) of a registered model
+    run_id: str | None = None  # the run the model or artifact belongs to
 
 
 def is_uri(value: str) -> bool:
@@ -88,13 +89,15 @@ def materialise(name: str, uri: str, dest: Path, allow_unsafe: bool) -> Material
             local = Path(mlflow.artifacts.download_artifacts(resolved, dst_path=str(dest)))
             source = f"{resolved} (run {mv.run_id})" if mv.run_id else resolved
             file, fmt, flavor = model_file(name, local, allow_unsafe)
-            return Materialised(file, fmt, source, flavor, (mv.name, str(mv.version)))
+            version = (mv.name, str(mv.version))
+            return Materialised(file, fmt, source, flavor, version, mv.run_id or None)
         if not RUN_URI.fullmatch(uri):
             raise InputError(
                 f"input `{name}`: `mlflow: {uri}` is not models:/NAME@ALIAS, models:/NAME/VERSION "
                 "or runs:/RUN_ID/PATH"
             )
         local = Path(mlflow.artifacts.download_artifacts(uri, dst_path=str(dest)))
+        run_id = RUN_URI.fullmatch(uri)["run"]  # type: ignore[index]
     except InputError:
         raise
     except Exception as exc:  # MLflow raises its own and requests' exceptions
@@ -103,8 +106,18 @@ def materialise(name: str, uri: str, dest: Path, allow_unsafe: bool) -> Material
         if not (local / "MLmodel").is_file():
             raise InputError(f"input `{name}`: MLflow `{uri}` is a folder without an MLmodel file")
         file, fmt, flavor = model_file(name, local, allow_unsafe)
-        return Materialised(file, fmt, uri, flavor)
-    return Materialised(local, detect_format(local), uri)
+        return Materialised(file, fmt, uri, flavor, run_id=run_id)
+    return Materialised(local, detect_format(local), uri, run_id=run_id)
+
+
+def logged_metrics(name: str, run_id: str) -> dict[str, float]:
+    """The latest value of every metric logged on MLflow run ``run_id``."""
+    mlflow_client = client(f"`metrics_source: {name}`")
+    try:
+        return {k: float(v) for k, v in mlflow_client.get_run(run_id).data.metrics.items()}
+    except Exception as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        raise InputError(f"MLflow run {run_id}: {message.strip().splitlines()[0][:300]}") from None
 
 
 def model_file(name: str, folder: Path, allow_unsafe: bool) -> tuple[Path, str, str]:

@@ -86,9 +86,10 @@ def registry(server: str, tmp_path_factory: pytest.TempPathFactory) -> Registry:
     evaluation = pd.read_csv(EXAMPLE_DATA / "eval.csv")
     runs: list[str] = []
 
-    def log(estimator: Any, serialization: str) -> str:
+    def log(estimator: Any, serialization: str, val_auc: float = 0.81) -> str:
         estimator.fit(train[FEATURES], train["defaulted"])
         with mlflow.start_run() as run:
+            mlflow.log_metric("val_roc_auc", val_auc)
             mlflow.sklearn.log_model(
                 estimator, name="model", serialization_format=serialization,
                 registered_model_name="credit",
@@ -103,7 +104,7 @@ def registry(server: str, tmp_path_factory: pytest.TempPathFactory) -> Registry:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # MLflow's own notes on type hints and environments
         good = log(LogisticRegression(max_iter=1000), "skops")
-        weak = log(DummyClassifier(strategy="most_frequent"), "skops")
+        weak = log(DummyClassifier(strategy="most_frequent"), "skops", val_auc=0.5)
         pickled = log(LogisticRegression(max_iter=1000), "cloudpickle")
     return Registry(server, runs[0], good, weak, pickled)
 
@@ -259,3 +260,46 @@ def test_mlflow_errors_are_clear(user_mlgate: Run, user_repo: Path, registry: Re
     )
     assert done.code == 2
     assert "no such report file" in done.err
+
+
+def test_gating_on_metrics_logged_in_training(
+    user_mlgate: Run, user_repo: Path, registry: Registry
+) -> None:
+    env = {"MLFLOW_TRACKING_URI": registry.uri}
+    policy = user_repo / "logged.yaml"
+    policy.write_text(
+        """version: 1
+inputs:
+  model: {mlflow: "models:/credit/{version}"}
+gates:
+  - id: training
+    type: performance
+    metrics_source: model
+    logged_as: {roc_auc: val_roc_auc}
+    metrics:
+      roc_auc: {min: 0.7}
+"""
+    )
+    text = policy.read_text()
+    policy.write_text(text.replace("{version}", registry.good))
+    done = user_mlgate("check", "logged.yaml", "-q", "-f", "json", cwd=user_repo, env=env)
+    assert done.code == 0, done.err
+    check = json.loads(done.out)["gates"][0]["checks"][0]
+    assert check["observed"] == pytest.approx(0.81)
+    assert check["evidence"]["logged_as"] == "val_roc_auc"
+    policy.write_text(text.replace("{version}", registry.weak))
+    done = user_mlgate("check", "logged.yaml", "-q", "-f", "json", cwd=user_repo, env=env)
+    assert done.code == 1
+    assert json.loads(done.out)["gates"][0]["checks"][0]["outcome"] == "fail"
+    policy.write_text(text.replace("{version}", registry.good).replace("val_roc_auc", "auc"))
+    done = user_mlgate("check", "logged.yaml", "-q", "-f", "json", cwd=user_repo, env=env)
+    assert "metric `auc` is not logged on MLflow run" in done.out
+    policy.write_text(
+        text.replace("{version}", registry.good).replace(
+            "{min: 0.7}", "{min: 0.7, confidence: 0.95}\n    data: model"
+        )
+    )
+    done = user_mlgate("validate", "logged.yaml", cwd=user_repo, env=env)
+    assert done.code == 2
+    assert "a confidence bound needs the predictions" in done.err
+    assert "`data:` and `metrics_source:` exclude each other" in done.err

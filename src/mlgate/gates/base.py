@@ -99,6 +99,10 @@ class RunContext(Protocol):
         """Dataset input ``name`` (parsed once per run)."""
         ...
 
+    def logged_metrics(self, name: str) -> tuple[str, dict[str, float]]:
+        """(run id, metrics) logged on the MLflow run behind input ``name`` (``mlflow:``)."""
+        ...
+
     def model(self, name: str) -> LoadedModel:
         """Model input ``name`` (safe formats only unless the policy opts in)."""
         ...

@@ -33,6 +33,12 @@ Policy example::
       label: defaulted
       metrics:
         accuracy: {min: 0.8}
+    - id: training-metrics
+      type: performance
+      metrics_source: model      # ... or the metrics logged on the MLflow run of an input
+      logged_as: {roc_auc: val_roc_auc}   # when the run names a metric differently
+      metrics:
+        roc_auc: {min: 0.8, max_regression: 0.01}
 
 Metrics
     binary/multiclass: accuracy, balanced_accuracy, precision, recall, f1, mcc, roc_auc,
@@ -49,6 +55,14 @@ Evidence
     out of the worst-slice verdict. Slice values that hold personal data are masked. With
     ``confidence`` the interval comes from ``bootstrap.n_boot`` (default 1000) seeded
     resamples.
+
+Logged metrics
+    ``metrics_source: INPUT`` names an ``mlflow:`` input; the metrics logged on its run
+    (the run of a registered model version, or of a ``runs:/`` artifact) are the observed
+    values, so a team that computes metrics in training gates on them without recomputing.
+    Such a gate has no ``data``, predictions, slices or ``confidence`` (a logged value is a
+    point estimate); limits and regression against the baseline apply. A metric the run did
+    not log is an error naming it and the run.
 
 References
     scikit-learn metrics (the values match it); Efron & Tibshirani, *An Introduction to the
@@ -84,6 +98,13 @@ class PerformanceConfig(PredictionConfig):
     metrics: dict[str, Threshold] = Field(min_length=1)
     slices: list[str] = Field(default_factory=list)
     min_samples: int = Field(default=30, ge=1)
+    # observed values from the metrics logged on an MLflow run (an `mlflow:` input's run)
+    # instead of computing them; then `data`, `label` and predictions are not needed
+    metrics_source: str | None = None
+    logged_as: dict[str, str] = Field(default_factory=dict)  # metric -> logged metric name
+    data: str = ""
+    label: str = ""
+    task: Literal["binary", "multiclass", "regression"] = "binary"
 
 
 class PerformanceGate(BaseGate[PerformanceConfig]):
@@ -92,13 +113,22 @@ class PerformanceGate(BaseGate[PerformanceConfig]):
     type: ClassVar[str] = "performance"
     summary: ClassVar[str] = "model quality metrics vs thresholds, slices and a baseline"
     config_model: ClassVar[builtins.type[GateConfig]] = PerformanceConfig
-    input_fields: ClassVar[tuple[str, ...]] = ("data", "model")
+    input_fields: ClassVar[tuple[str, ...]] = ("data", "model", "metrics_source")
 
     def validate_config(self, config: PerformanceConfig) -> list[tuple[NodePath, str]]:
         """Metric names, ranges, and where predictions come from."""
         from mlgate.stats.catalog import ALIASES, METRICS
 
-        problems = source_problems(config, scores_only=_all_score_metrics(config))
+        if config.metrics_source is not None:
+            problems = _logged_problems(config)
+        else:
+            problems = [
+                ((key,), "required key is missing")
+                for key in ("data", "label")
+                if not getattr(config, key)
+            ]
+            if not problems:
+                problems = source_problems(config, scores_only=_all_score_metrics(config))
         for name, threshold in config.metrics.items():
             mdef = METRICS.get(ALIASES.get(name, name))
             at: NodePath = ("metrics", name)
@@ -109,7 +139,13 @@ class PerformanceGate(BaseGate[PerformanceConfig]):
                 problems.append((at, msg))
                 continue
             problems.extend(range_problems(at, threshold, mdef.low, mdef.high))
-            if mdef.needs_score and config.score is None and config.model is None:
+            needs_predictions = config.metrics_source is None
+            if (
+                needs_predictions
+                and mdef.needs_score
+                and config.score is None
+                and config.model is None
+            ):
                 problems.append((at, f"{mdef.name} needs `score:` (predicted probabilities)"))
         return problems
 
@@ -117,6 +153,8 @@ class PerformanceGate(BaseGate[PerformanceConfig]):
         """Compute every configured metric overall and per slice, and judge it."""
         from mlgate.stats.catalog import metric_def
 
+        if config.metrics_source is not None:
+            return _logged_checks(config, ctx)
         frame = ctx.frame(config.data)
         if len(frame) == 0:
             raise GateError(f"input `{config.data}` has no rows")
@@ -132,6 +170,51 @@ class PerformanceGate(BaseGate[PerformanceConfig]):
             for column in config.slices:
                 checks.append(_slice_check(name, mdef, threshold, data, frame, column, config, ctx))
         return checks
+
+
+def _logged_problems(config: PerformanceConfig) -> list[tuple[NodePath, str]]:
+    out: list[tuple[NodePath, str]] = []
+    computed = ("data", "label", "prediction", "score", "model", "features")
+    for key in computed:
+        if getattr(config, key):
+            out.append(((key,), f"`{key}:` and `metrics_source:` exclude each other"))
+    if config.slices:
+        out.append((("slices",), "slices need the predictions; not with `metrics_source:`"))
+    for name, threshold in config.metrics.items():
+        if threshold.confidence is not None:
+            msg = "a confidence bound needs the predictions; a logged metric is a point value"
+            out.append((("metrics", name, "confidence"), msg))
+    for name in config.logged_as:
+        if name not in config.metrics:
+            out.append((("logged_as", name), f"`{name}` is not one of this gate's metrics"))
+    return out
+
+
+def _logged_checks(config: PerformanceConfig, ctx: RunContext) -> list[CheckResult]:
+    """Judge the metrics logged on the MLflow run behind ``metrics_source``."""
+    from mlgate.stats.catalog import metric_def
+
+    assert config.metrics_source is not None
+    run_id, logged = ctx.logged_metrics(config.metrics_source)
+    checks = []
+    for name, threshold in config.metrics.items():
+        mdef = metric_def(name)
+        assert mdef is not None
+        key = config.logged_as.get(name, name)
+        value = logged.get(key, float("nan"))
+        evidence = {"mlflow_run": run_id, "logged_as": key}
+        checks.append(
+            ctx.check(
+                name,
+                value,
+                threshold,
+                mdef.direction,
+                ("metrics", name),
+                evidence=evidence,
+                undefined=f"metric `{key}` is not logged on MLflow run {run_id}",
+            )
+        )
+    return checks
 
 
 def _all_score_metrics(config: PerformanceConfig) -> bool:

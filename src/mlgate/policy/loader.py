@@ -609,7 +609,7 @@ def _check_input_ref(
     else:
         values = value if isinstance(value, list) else [value]
     for v in values:
-        if isinstance(v, str) and v not in inputs:
+        if isinstance(v, str) and v and v not in inputs:
             known = ", ".join(sorted(inputs)) or "none"
             msg = f"input `{v}` is not defined under `inputs:`{did_you_mean(v, inputs)}"
             problems.append(_problem(marks, display, (*at, name), f"{msg} (defined: {known})"))
