@@ -28,7 +28,7 @@ example-fail: $(STAMP)
 		-f markdown -o examples/credit-scoring/reports/failing.md -f github
 	@echo "Markdown report: examples/credit-scoring/reports/failing.md"
 
-WORKFLOWS := action.yml .github/workflows/ci.yml examples/github/mlgate.yml
+WORKFLOWS := action.yml .github/workflows/ci.yml examples/github/mlgate.yml examples/github/mlflow-release.yml
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tests_deepchecks benchmarks examples
@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/zizmor --offline --quiet $(WORKFLOWS)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
-	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml examples/github/mlflow-release.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci examples/gitlab/.gitlab-ci.yml
 
 # deepchecks 0.19.1 needs numpy < 2 and scikit-learn < 1.8: its gate is tested in a second

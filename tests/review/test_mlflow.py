@@ -303,3 +303,52 @@ gates:
     assert done.code == 2
     assert "a confidence bound needs the predictions" in done.err
     assert "`data:` and `metrics_source:` exclude each other" in done.err
+
+
+def test_the_example_release_flow(user_mlgate: Run, tmp_path: Path, server: str) -> None:
+    """examples/mlflow as the README runs it: train, check (written back), promote; then a
+    weak candidate is stopped by the gate and by promote."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    repo = tmp_path / "project"
+    shutil.copytree(root / "mlflow", repo / "examples" / "mlflow")
+    shutil.copytree(root / "credit-scoring" / "data", repo / "examples" / "credit-scoring" / "data")
+    env = {"MLFLOW_TRACKING_URI": server}
+
+    def train(*args: str) -> tuple[str, str]:
+        done = subprocess.run(
+            [sys.executable, "examples/mlflow/train.py", *args],
+            cwd=repo, env={**os.environ, **env}, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        line = next(ln for ln in done.stdout.splitlines() if ln.startswith("export "))
+        run_id = line.split("=", 1)[1].split()[0]
+        return run_id, line.rsplit("version ", 1)[1].split()[0]
+
+    run_id, version = train()
+    policy = "examples/mlflow/mlgate.yaml"
+    done = user_mlgate(
+        "check", policy, "-q", "-o", "report.json", cwd=repo, env={**env, "MLFLOW_RUN_ID": run_id}
+    )
+    assert done.code == 0, done.err
+    assert f"logged to MLflow run {run_id}" in done.err
+    assert "$MLGATE_SLACK_WEBHOOK is not set" not in done.err  # only on fail and error
+    done = user_mlgate(  # the version the `candidate` alias names
+        "promote", "credit-scoring", "candidate", "--report", "report.json", cwd=repo, env=env
+    )
+    assert done.code == 0, done.err
+    assert f"credit-scoring@champion → version {version}" in done.out
+    weak_run, weak_version = train("--weak")
+    done = user_mlgate(  # as CI runs it: write back to the run of the candidate model input
+        "check", policy, "-q", "-o", "weak.json", "--mlflow-run", "input:model", cwd=repo, env=env
+    )
+    assert done.code == 1
+    assert f"logged to MLflow run {weak_run}" in done.err
+    assert "warning: notify[0] (MLGATE_SLACK_WEBHOOK): $MLGATE_SLACK_WEBHOOK is not set" in done.err
+    weak = json.loads((repo / "weak.json").read_text())
+    assert weak["baseline"].startswith(f"mlflow:models:/credit-scoring@champion (version {version}")
+    done = user_mlgate(
+        "promote", "credit-scoring", weak_version, "--report", "weak.json", cwd=repo, env=env
+    )
+    assert done.code == 1
+    assert "the report failed" in done.err

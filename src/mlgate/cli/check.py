@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 import click
 
 from mlgate.cli._app import cli
-from mlgate.errors import ExitCode, UsageError
+from mlgate.errors import ExitCode, MlgateError, UsageError
 from mlgate.reporters import FORMATS
 
 if TYPE_CHECKING:
     from mlgate.engine import ProgressHook
+    from mlgate.inputs import InputStore
     from mlgate.report import GateResult, Report
 
 
@@ -124,8 +125,8 @@ offline_option = click.option(
     "--mlflow-run",
     metavar="RUN_ID",
     envvar="MLFLOW_RUN_ID",
-    help="Log reports, verdict tags and observed metrics on this MLflow run "
-    "(default: MLFLOW_RUN_ID, MLflow's active run).",
+    help="Log reports, verdict tags and observed metrics on this MLflow run (default: "
+    "MLFLOW_RUN_ID, MLflow's active run); `input:NAME` is the run of MLflow input NAME.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of gates that raise.")
@@ -178,9 +179,11 @@ def check(
         extra_gates=extra,
         provenance=prov.provenance(),
     )
-    report, _ = run_policy(loaded, options)
+    report, store = run_policy(loaded, options)
     _write_reports(report, targets, color, earlier)
     _write_github(report, summary, github_output, targets)
+    if mlflow_run and mlflow_run.startswith("input:"):
+        mlflow_run = _input_run(store, mlflow_run.removeprefix("input:"))
     link = _write_back(mlflow_run, report, earlier) if mlflow_run else None
     if loaded.doc.notify:
         from mlgate.review.notify import send
@@ -201,6 +204,24 @@ def check(
             err=True,
         )
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
+
+
+def _input_run(store: InputStore, name: str) -> str:
+    """The MLflow run behind input ``name`` (``--mlflow-run input:NAME``)."""
+    from mlgate.errors import did_you_mean
+
+    if name not in store.specs or store.specs[name].mlflow is None:
+        known = [n for n, s in store.specs.items() if s.mlflow is not None]
+        raise UsageError(
+            f"--mlflow-run input:{name}: no MLflow input `{name}`{did_you_mean(name, known)}"
+        )
+    try:
+        run_id = store.materialised(name).run_id
+    except MlgateError as exc:
+        raise UsageError(f"--mlflow-run input:{name}: {exc}") from None
+    if run_id is None:
+        raise UsageError(f"--mlflow-run input:{name}: the input names no MLflow run")
+    return run_id
 
 
 def _write_back(run_id: str, report: Report, history: tuple[Report, ...]) -> str | None:

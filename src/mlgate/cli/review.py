@@ -198,6 +198,7 @@ def audit_verify(log: Path, expect_head: str | None, expect_count: int | None) -
 def promote(model: str, version: str, alias: str, report_path: Path, audit_log: Path | None) -> int:
     """Point MLflow alias --alias of registered MODEL at VERSION, through the gate.
 
+    VERSION is a version number or an alias (e.g. `candidate`: the version it names now).
     Only when the report passed and evaluated that exact version (the sha256 of the version's
     model file is among the report's inputs); otherwise exit 1 with the reasons. The tracking
     server is MLFLOW_TRACKING_URI.

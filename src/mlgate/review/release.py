@@ -119,7 +119,11 @@ def promote(name: str, version: str, alias: str, report: Report) -> Promotion:
     import mlflow.artifacts
 
     try:
-        mv = mlflow_client.get_model_version(name, version)
+        if version.isdigit():
+            mv = mlflow_client.get_model_version(name, version)
+        else:  # an alias: the version it names now (the hash check below pins it)
+            mv = mlflow_client.get_model_version_by_alias(name, version)
+        version = str(mv.version)
         with tempfile.TemporaryDirectory(prefix="mlgate-promote-") as scratch:
             local = Path(
                 mlflow.artifacts.download_artifacts(f"models:/{name}/{version}", dst_path=scratch)
