@@ -74,7 +74,7 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, ModelWrapValidatorHandler, ValidationError, model_validator
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
@@ -105,6 +105,32 @@ class PerformanceConfig(PredictionConfig):
     data: str = ""
     label: str = ""
     task: Literal["binary", "multiclass", "regression"] = "binary"
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _computed_needs_data(cls, value: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        """``data``, ``label`` and ``task`` are required unless ``metrics_source`` is given,
+        reported with the block's other problems in one pass."""
+        missing: list[dict[str, Any]] = []
+        if isinstance(value, dict) and value.get("metrics_source") is None:
+            missing = [
+                {"type": "missing", "loc": (key,), "input": value}
+                for key in ("data", "label", "task")
+                if key not in value
+            ]
+        try:
+            result = handler(value)
+        except ValidationError as exc:
+            if not missing:
+                raise
+            found = [
+                {k: e[k] for k in ("type", "loc", "input", "ctx") if k in e} for e in exc.errors()
+            ]
+            details: list[Any] = [*found, *missing]
+            raise ValidationError.from_exception_data(cls.__name__, details) from None
+        if missing:
+            raise ValidationError.from_exception_data(cls.__name__, list[Any](missing))
+        return result
 
 
 class PerformanceGate(BaseGate[PerformanceConfig]):
