@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: example example-fail test test-deepchecks lint bench clean browser mermaid
+.PHONY: example example-fail test test-deepchecks lint bench clean browser mermaid docs
 
 $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ lint: $(STAMP)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml examples/github/mlflow-release.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci examples/gitlab/.gitlab-ci.yml
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# The documentation site (docs/ -> site/): reference pages generated from the code.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@echo "Site: site/index.html"
 
 # deepchecks 0.19.1 needs numpy < 2 and scikit-learn < 1.8: its gate is tested in a second
 # environment with that stack, while the main suite runs on the current one.
