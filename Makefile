@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: example example-fail test test-deepchecks lint bench clean browser mermaid docs
+.PHONY: example example-fail test test-deepchecks lint bench clean browser mermaid docs release-check
 
 $(STAMP): pyproject.toml examples/plugin-gate/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ example-fail: $(STAMP)
 		-f markdown -o examples/credit-scoring/reports/failing.md -f github
 	@echo "Markdown report: examples/credit-scoring/reports/failing.md"
 
-WORKFLOWS := action.yml .github/workflows/ci.yml examples/github/mlgate.yml examples/github/mlflow-release.yml
+WORKFLOWS := action.yml .github/workflows/ci.yml .github/workflows/release.yml examples/github/mlgate.yml examples/github/mlflow-release.yml
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tests_deepchecks benchmarks examples
@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/zizmor --offline --quiet $(WORKFLOWS)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
-	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml examples/github/mlgate.yml examples/github/mlflow-release.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml .github/workflows/release.yml examples/github/mlgate.yml examples/github/mlflow-release.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci examples/gitlab/.gitlab-ci.yml
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
@@ -81,6 +81,28 @@ mermaid: $(MERMAID)
 test: lint browser mermaid
 	MLGATE_BROWSER=require $(BIN)/pytest
 	$(MAKE) test-deepchecks
+	$(MAKE) release-check
+
+# What the release workflow does before publishing, here: build the sdist and wheel, check
+# them, build the changelog from its fragments (draft), install the wheel with its
+# dependencies into a clean environment (.venv-release) and smoke-test it outside the
+# checkout, then write the CycloneDX SBOM of that environment to dist/.
+REL_VENV := .venv-release
+VERSION   = $$($(BIN)/python -c 'import mlgate; print(mlgate.__version__)')
+
+release-check: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist . > /dev/null
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/towncrier build --draft --version "$(VERSION)" > /dev/null
+	test -x $(REL_VENV)/bin/python || $(PYTHON) -m venv $(REL_VENV)
+	$(REL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(REL_VENV)/bin/python -m pip install --quiet "$$(ls dist/*.whl)[all]"
+	$(REL_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps dist/*.whl
+	scripts/release/smoke.sh $(REL_VENV)/bin/mlgate
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --validate --of JSON \
+		-o dist/mlgate-$(VERSION).cdx.json $(REL_VENV)/bin/python
+	@echo "release-check: dist/ holds the sdist, the wheel and the SBOM of mlgate $(VERSION)"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[presidio]' faker

@@ -82,6 +82,7 @@ def cli() -> str:
                 rows.append(f"| {names} | {text} |")
         if rows:
             out.append("| option | meaning |\n|---|---|\n" + "\n".join(rows) + "\n")
+
     walk(group, ["mlgate"])
     return "\n".join(out)
 
