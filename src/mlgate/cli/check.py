@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -192,18 +192,26 @@ def check(
         for note in send(report, loaded.doc.notify, os.environ, link):
             click.echo(f"mlgate: {note}", err=True)
     if audit_log is not None:
-        from mlgate.review.audit import append
+        from mlgate.review.audit import make_record
 
-        try:
-            record = append(audit_log, report, report.to_json())
-        except OSError as exc:
-            raise UsageError(f"cannot write the audit log {audit_log}: {exc.strerror}") from None
-        click.echo(
-            f"mlgate: audit record {record['seq']} appended to {audit_log}; "
-            f"head {record['hash']} (keep it: mlgate audit verify --expect-head HASH)",
-            err=True,
-        )
+        text = report.to_json()
+        append_audit(audit_log, lambda previous: make_record(report, text, previous))
     return int(ExitCode.FAILED if report.failed() else ExitCode.OK)
+
+
+def append_audit(log: Path, build: Callable[[dict[str, Any] | None], dict[str, Any]]) -> None:
+    """Append ``build(previous record)`` to the audit log and print the new head."""
+    from mlgate.review.audit import append_with
+
+    try:
+        record = append_with(log, build)
+    except OSError as exc:
+        raise UsageError(f"cannot write the audit log {log}: {exc.strerror}") from None
+    click.echo(
+        f"mlgate: audit record {record['seq']} appended to {log}; "
+        f"head {record['hash']} (keep it: mlgate audit verify --expect-head HASH)",
+        err=True,
+    )
 
 
 def _input_run(store: InputStore, name: str) -> str:

@@ -214,7 +214,8 @@ def promote(model: str, version: str, alias: str, report_path: Path, audit_log: 
     click.echo(f"mlgate: {model}@{alias} → version {done.version}{before}")
     if audit_log is not None:
         from mlgate import provenance as prov
-        from mlgate.review.audit import append_with, make_event
+        from mlgate.cli.check import append_audit
+        from mlgate.review.audit import make_event
 
         text = report_path.read_bytes()
         fields = {
@@ -229,12 +230,5 @@ def promote(model: str, version: str, alias: str, report_path: Path, audit_log: 
             "report_sha256": hashlib.sha256(text).hexdigest(),
             "policy_sha256": report.policy_sha256,
         }
-        try:
-            record = append_with(audit_log, lambda previous: make_event(fields, previous))
-        except OSError as exc:
-            raise UsageError(f"cannot write the audit log {audit_log}: {exc.strerror}") from None
-        click.echo(
-            f"mlgate: audit record {record['seq']} appended to {audit_log}; head {record['hash']}",
-            err=True,
-        )
+        append_audit(audit_log, lambda previous: make_event(fields, previous))
     return 0
