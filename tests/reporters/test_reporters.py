@@ -157,3 +157,32 @@ def test_json_golden_is_a_valid_report() -> None:
     golden_json = GOLDEN / "engine" / "mixed.json"
     report = Report.from_json(golden_json.read_text())
     assert json.loads(report.to_json()) == json.loads(golden_json.read_text())
+
+
+def test_inputs_say_where_mlflow_inputs_and_windows_came_from() -> None:
+    from mlgate.report import InputRecord, PackRecord
+    from mlgate.reporters import RenderOptions, renderer
+
+    base = fixture("pass")
+    inputs = (
+        InputRecord(
+            name="model", path="mlflow:models:/credit@candidate", format="skops",
+            source="models:/credit/7 (run abc123)", flavor="sklearn (cloudpickle)",
+            unsafe_load=True,
+        ),
+        InputRecord(
+            name="live", path="logs/*.parquet", format="parquet", files=14,
+            window="ts: last 7d before 2026-11-10T12:00:00+00:00 (711 of 1,400 rows)",
+        ),
+    )  # fmt: skip
+    packs = (PackRecord(ref="git+/srv/p.git//credit.yaml@" + "a" * 40, kind="git", sha256="b" * 64,
+                        version="1.1", pinned=False),)  # fmt: skip
+    report = base.model_copy(update={"inputs": inputs, "packs": packs})
+    for fmt in ("markdown", "html"):
+        text = renderer(fmt)(report, RenderOptions())
+        assert "models:/credit/7 (run abc123)" in text
+        assert "sklearn (cloudpickle), unsafe load allowed" in text
+        assert "14 files" in text
+        assert "711 of 1,400 rows" in text
+        assert "credit.yaml@aaaaaaaaaaaa v1.1" in text
+        assert "unpinned" in text

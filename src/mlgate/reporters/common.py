@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlgate.numbers import number as fmt_number
-from mlgate.report import CheckResult, GateResult, Location, Outcome, PackRecord
+from mlgate.report import CheckResult, GateResult, InputRecord, Location, Outcome, PackRecord
 
 SYMBOL = {
     Outcome.PASS: "✓",
@@ -64,3 +64,19 @@ def pack_label(pack: PackRecord) -> str:
         ref = ref.partition("#")[0] + f" (sha256 {pack.sha256[:12]})"
     version = f" v{pack.version}" if pack.version else ""
     return ref + version + ("" if pack.pinned else " — unpinned")
+
+
+def input_details(record: InputRecord) -> str:
+    """What a reviewer should know of an input beyond its path: where an MLflow input
+    resolved to, its flavour (and whether code-running loading was allowed), the files of a
+    set and the time window its rows were selected by. Empty for a plain file."""
+    parts = []
+    if record.source:
+        parts.append(record.source)
+    if record.flavor:
+        parts.append(record.flavor + (", unsafe load allowed" if record.unsafe_load else ""))
+    if record.files is not None:
+        parts.append(f"{record.files} files")
+    if record.window:
+        parts.append(f"window {record.window}")
+    return "; ".join(parts)

@@ -20,7 +20,15 @@ from typing import Any
 
 from mlgate.report import CheckResult, GateResult, Outcome, Report
 from mlgate.reporters import RenderOptions
-from mlgate.reporters.common import detail, failing_first, number, observed, pack_label, where
+from mlgate.reporters.common import (
+    detail,
+    failing_first,
+    input_details,
+    number,
+    observed,
+    pack_label,
+    where,
+)
 
 LABEL = {
     Outcome.PASS: "pass",
@@ -566,7 +574,9 @@ def _inputs(report: Report) -> str:
     if not report.inputs:
         return ""
     rows = "".join(
-        f"<tr><td>{esc(i.name)}</td><td><code>{esc(i.path)}</code></td><td>{esc(i.format)}</td>"
+        f"<tr><td>{esc(i.name)}</td><td><code>{esc(i.path)}</code>"
+        + (f'<br><span class="muted">{esc(input_details(i))}</span>' if input_details(i) else "")
+        + f"</td><td>{esc(i.format)}</td>"
         f"<td>{esc(_cell(i.rows))}</td><td><code>{esc((i.sha256 or '')[:16])}</code></td></tr>"
         for i in report.inputs
     )

@@ -15,7 +15,15 @@ from typing import Any
 
 from mlgate.report import CheckResult, GateResult, Outcome, Report
 from mlgate.reporters import RenderOptions
-from mlgate.reporters.common import detail, failing_first, number, observed, pack_label, where
+from mlgate.reporters.common import (
+    detail,
+    failing_first,
+    input_details,
+    number,
+    observed,
+    pack_label,
+    where,
+)
 
 ICON = {
     Outcome.PASS: "✅",
@@ -311,5 +319,7 @@ def _inputs(report: Report) -> list[str]:
         size = f"{i.size:,} B" if i.size is not None else esc(i.error or "")
         rows = f"{i.rows:,}" if i.rows is not None else ""
         sha = f"`{i.sha256[:12]}`" if i.sha256 else ""
-        out.append(f"| {esc(i.name)} | {code(i.path)} | {rows} | {size} | {sha} |")
+        details = input_details(i)
+        where = code(i.path) + (f" ({esc(details)})" if details else "")
+        out.append(f"| {esc(i.name)} | {where} | {rows} | {size} | {sha} |")
     return [*out, ""]
