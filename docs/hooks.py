@@ -110,10 +110,13 @@ def _type(schema: Any, defs: dict[str, Any]) -> str:
 
 def _table(model: dict[str, Any], defs: dict[str, Any]) -> str:
     required = set(model.get("required", []))
-    rows = ["| key | type | default |", "|---|---|---|"]
+    rows = ["| key | type | default | meaning | example |", "|---|---|---|---|---|"]
     for key, prop in model.get("properties", {}).items():
         default = "required" if key in required else json.dumps(prop.get("default", None))
-        rows.append(f"| `{key}` | {_type(prop, defs)} | {default} |")
+        meaning = prop.get("description", "").replace("|", "\\|")
+        examples = prop.get("examples") or []
+        example = f"`{key}: {json.dumps(examples[0])}`" if examples else ""
+        rows.append(f"| `{key}` | {_type(prop, defs)} | {default} | {meaning} | {example} |")
     return "\n".join(rows) + "\n"
 
 

@@ -107,9 +107,19 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     return compare
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that run mlgate as a user would (from the installed wheel) are `user_flow`."""
+    for item in items:
+        if "user_mlgate" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.user_flow)
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """mlgate built as a wheel from this checkout (once per test session)."""
+    """mlgate built as a wheel from this checkout (once per test session), or the wheel named
+    by MLGATE_WHEEL (the release workflow tests the wheel it is about to publish)."""
+    if os.environ.get("MLGATE_WHEEL"):
+        return Path(os.environ["MLGATE_WHEEL"]).resolve()
     build = tmp_path_factory.mktemp("wheel")
     pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
     subprocess.run([*pip, "-w", str(build), str(ROOT)], check=True, capture_output=True)
