@@ -67,10 +67,23 @@ def client(purpose: str) -> MlflowClient:
     return MlflowClient()
 
 
+def message(exc: Exception) -> str:
+    """The first line of an MLflow (or requests) error, bounded: what a user needs to read."""
+    text = (getattr(exc, "message", None) or str(exc)).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:300]
+
+
+def model_version(
+    mlflow_client: MlflowClient, name: str, *, alias: str | None = None, version: str | None = None
+) -> Any:
+    """The registered version of model ``name`` that an alias or a version number names."""
+    if alias is not None:
+        return mlflow_client.get_model_version_by_alias(name, alias)
+    return mlflow_client.get_model_version(name, str(version))
+
+
 def _fail(name: str, uri: str, exc: Exception) -> InputError:
-    message = getattr(exc, "message", None) or str(exc)
-    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
-    return InputError(f"input `{name}`: MLflow `{uri}`: {first[:300]}")
+    return InputError(f"input `{name}`: MLflow `{uri}`: {message(exc)}")
 
 
 def materialise(name: str, uri: str, dest: Path, allow_unsafe: bool) -> Materialised:
@@ -81,10 +94,9 @@ def materialise(name: str, uri: str, dest: Path, allow_unsafe: bool) -> Material
     found = MODEL_URI.fullmatch(uri)
     try:
         if found:
-            if found["alias"]:
-                mv = mlflow_client.get_model_version_by_alias(found["name"], found["alias"])
-            else:
-                mv = mlflow_client.get_model_version(found["name"], found["version"])
+            mv = model_version(
+                mlflow_client, found["name"], alias=found["alias"], version=found["version"]
+            )
             resolved = f"models:/{mv.name}/{mv.version}"
             local = Path(mlflow.artifacts.download_artifacts(resolved, dst_path=str(dest)))
             source = f"{resolved} (run {mv.run_id})" if mv.run_id else resolved
@@ -116,8 +128,7 @@ def logged_metrics(name: str, run_id: str) -> dict[str, float]:
     try:
         return {k: float(v) for k, v in mlflow_client.get_run(run_id).data.metrics.items()}
     except Exception as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        raise InputError(f"MLflow run {run_id}: {message.strip().splitlines()[0][:300]}") from None
+        raise InputError(f"MLflow run {run_id}: {message(exc)}") from None
 
 
 def model_file(name: str, folder: Path, allow_unsafe: bool) -> tuple[Path, str, str]:
@@ -177,15 +188,14 @@ def baseline_report(uri: str) -> tuple[bytes | None, str]:
     import mlflow.artifacts
 
     try:
-        if found["alias"]:
-            mv = mlflow_client.get_model_version_by_alias(found["name"], found["alias"])
-        else:
-            mv = mlflow_client.get_model_version(found["name"], found["version"])
+        mv = model_version(
+            mlflow_client, found["name"], alias=found["alias"], version=found["version"]
+        )
     except Exception as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        if found["alias"] and "alias" in message.lower() and "not found" in message.lower():
+        first = message(exc).lower()
+        if found["alias"] and "alias" in first and "not found" in first:
             return None, uri
-        raise UsageError(f"baseline `{uri}`: {message.splitlines()[0][:300]}") from None
+        raise UsageError(f"baseline `{uri}`: {message(exc)}") from None
     shown = f"{uri} (version {mv.version}, run {mv.run_id})"
     if not mv.run_id:
         return None, shown

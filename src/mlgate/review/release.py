@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mlgate.errors import ExitCode, MlgateError, UsageError
 from mlgate.report import Outcome, Report
-from mlgate.tracking import client, model_file
+from mlgate.tracking import client, message, model_file, model_version
 
 ARTIFACT_DIR = "mlgate"
 MAX_METRIC_KEY = 250
@@ -68,10 +68,8 @@ def write_back(run_id: str, report: Report, rendered: dict[str, str]) -> tuple[i
                 tags=[RunTag(k, v) for k, v in tags.items()] if start == 0 else [],
             )
     except Exception as exc:  # MLflow's and requests' exceptions
-        message = getattr(exc, "message", None) or str(exc)
-        first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
         raise UsageError(
-            f"cannot write the verdict to MLflow run {run_id}: {first[:300]}"
+            f"cannot write the verdict to MLflow run {run_id}: {message(exc)}"
         ) from None
     link = None
     uri = str(mlflow_client.tracking_uri)
@@ -119,10 +117,14 @@ def promote(name: str, version: str, alias: str, report: Report) -> Promotion:
     import mlflow.artifacts
 
     try:
-        if version.isdigit():
-            mv = mlflow_client.get_model_version(name, version)
-        else:  # an alias: the version it names now (the hash check below pins it)
-            mv = mlflow_client.get_model_version_by_alias(name, version)
+        # an alias names the version it points at now (the hash check below pins it)
+        by_number = version.isdigit()
+        mv = model_version(
+            mlflow_client,
+            name,
+            version=version if by_number else None,
+            alias=None if by_number else version,
+        )
         version = str(mv.version)
         with tempfile.TemporaryDirectory(prefix="mlgate-promote-") as scratch:
             local = Path(
@@ -138,8 +140,7 @@ def promote(name: str, version: str, alias: str, report: Report) -> Promotion:
     except MlgateError:
         raise
     except Exception as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        raise UsageError(f"MLflow: {message.strip().splitlines()[0][:300]}") from None
+        raise UsageError(f"MLflow: {message(exc)}") from None
     evaluated = {i.sha256 for i in report.inputs if i.sha256}
     if digest not in evaluated:
         models = [
@@ -154,8 +155,5 @@ def promote(name: str, version: str, alias: str, report: Report) -> Promotion:
     try:
         mlflow_client.set_registered_model_alias(name, alias, version)
     except Exception as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        raise UsageError(
-            f"MLflow: cannot set alias {alias}: {message.splitlines()[0][:300]}"
-        ) from None
+        raise UsageError(f"MLflow: cannot set alias {alias}: {message(exc)}") from None
     return Promotion(name, str(mv.version), alias, mv.run_id, digest, before)
