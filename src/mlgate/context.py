@@ -15,6 +15,7 @@ from mlgate.thresholds import Direction, Threshold, judge, violation_outcome
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.backends import Table
     from mlgate.inputs import InputStore
     from mlgate.models import LoadedModel
     from mlgate.policy import GateSpec, Policy
@@ -70,6 +71,14 @@ class RunContext:
     def frame(self, name: str) -> pd.DataFrame:
         """Dataset input ``name`` (parsed once per run, shared by all gates)."""
         return self.store.frame(name)
+
+    def engine(self, name: str) -> str:
+        """pandas, duckdb or spark: where dataset input ``name`` is computed."""
+        return self.store.engine(name)
+
+    def table(self, name: str) -> Table:
+        """Dataset input ``name`` on its engine (DuckDB or Spark), for sufficient statistics."""
+        return self.store.table(name)
 
     def model(self, name: str) -> LoadedModel:
         """Model input ``name`` (safe formats only unless the policy opts in)."""

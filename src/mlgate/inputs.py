@@ -7,10 +7,12 @@ small buffer, so the audit trail costs no extra memory.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import hashlib
 import io
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -25,6 +27,7 @@ from mlgate.report import InputRecord
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.backends import Table
     from mlgate.models import LoadedModel
     from mlgate.tracking import Materialised
 
@@ -78,14 +81,90 @@ class InputStore:
         self._mlflow_errors: dict[str, InputError | UsageError] = {}
         self._metrics: dict[str, dict[str, float]] = {}
         self._scratch: Path | None = None
+        self._engines: dict[str, str] = {}
+        self._tables: dict[str, Table] = {}
 
     def path(self, name: str) -> Path:
         """Resolved file path of input ``name`` (an MLflow input is downloaded first)."""
         spec = self.specs[name]
         if spec.mlflow is not None:
             return self.materialised(name).path
-        assert spec.path is not None  # the policy model requires one of path and mlflow
+        if spec.path is None:
+            raise InputError(f"input `{name}` is Spark data ({spec.where}); it has no path")
         return self.policy.resolve(("inputs", name, "path"), spec.path)
+
+    # -- engines (mlgate.backends)
+    def engine(self, name: str) -> str:
+        """pandas, duckdb or spark: where dataset input ``name`` is computed."""
+        if name not in self._engines:
+            self._engines[name] = self._choose_engine(name)
+        return self._engines[name]
+
+    def _choose_engine(self, name: str) -> str:
+        import importlib.util
+
+        from mlgate.backends import AUTO_BYTES
+
+        spec = self.specs[name]
+        forced = os.environ.get("MLGATE_ENGINE", "")
+        if forced and forced not in ("duckdb", "spark"):
+            raise UsageError(f"MLGATE_ENGINE is {forced!r}; it names an engine: duckdb or spark")
+        if forced and spec.engine != "pandas" and spec.path is not None and spec.window is None:
+            return forced  # every input not pinned to pandas moves (one setting for a run)
+        if spec.engine != "auto":
+            return spec.engine
+        if spec.path is None or spec.window is not None:
+            return "pandas"
+        path = self.path(name)
+        if path.is_dir():
+            return "duckdb"
+        if self.detected_format(name) not in ("parquet", "csv", "tsv"):
+            return "pandas"
+        try:
+            size = sum(p.stat().st_size for p in self.files(name))
+        except InputError:
+            return "pandas"  # reading it reports what is wrong
+        if size > AUTO_BYTES and importlib.util.find_spec("duckdb") is not None:
+            return "duckdb"
+        return "pandas"
+
+    def table(self, name: str) -> Table:
+        """Dataset input ``name`` on its engine (DuckDB or Spark), opened once per run."""
+        if name not in self._tables:
+            from mlgate.backends import DuckDBTable, SparkTable, duckdb_source, spark_reader
+
+            engine = self.engine(name)
+            spec = self.specs[name]
+            if engine == "duckdb":
+                import importlib.util
+
+                if importlib.util.find_spec("duckdb") is None:
+                    raise InputError(
+                        f"input `{name}`: engine duckdb needs DuckDB: pip install 'mlgate[duckdb]'"
+                    )
+                fmt = self.format(name)
+                self._tables[name] = DuckDBTable(
+                    name, duckdb_source(self._scan_path(name), fmt, spec.sep)
+                )
+            elif engine == "spark":
+                where = self._scan_path(name) if spec.path is not None else None
+                form = self.format(name) if spec.path is not None else None
+                make = spark_reader(name, where, form, spec.table, spec.sql, spec.sep)
+                self._tables[name] = SparkTable(name, make)
+            else:
+                raise InputError(f"input `{name}` is read by pandas, not by an engine")
+            self.loads[name] = self.loads.get(name, 0) + 1
+        return self._tables[name]
+
+    def _scan_path(self, name: str) -> str:
+        """What an engine reads: the file, the glob, or every data file under the folder."""
+        path = self.path(name)
+        if path.is_dir():
+            fmt = self.format(name)
+            ext = {"tsv": "tsv", "jsonl": "jsonl"}.get(fmt, fmt)
+            return str(path / "**" / f"*.{ext}") if self.engine(name) == "duckdb" else str(path)
+        self.files(name)  # a clear error when nothing is there
+        return str(path)
 
     def materialised(self, name: str) -> Materialised:
         """MLflow input ``name``, downloaded once per run into a temporary folder."""
@@ -132,6 +211,13 @@ class InputStore:
             return str(spec.format)
         if spec.mlflow is not None:
             return self.materialised(name).format
+        if spec.path is None:
+            return "spark"
+        path = self.path(name)
+        if path.is_dir():
+            from mlgate.backends import folder_format
+
+            return folder_format(path)
         return detect_format(Path(spec.where))
 
     def format(self, name: str) -> str:
@@ -149,17 +235,23 @@ class InputStore:
         return path
 
     def is_set(self, name: str) -> bool:
-        """Whether input ``name``'s path is a glob naming a set of files."""
+        """Whether input ``name``'s path is a glob or a folder naming a set of files."""
         where = self.specs[name].path
-        return where is not None and GLOB.search(where) is not None
+        return where is not None and (GLOB.search(where) is not None or self.path(name).is_dir())
 
     def files(self, name: str) -> list[Path]:
-        """The files of a set input (its glob, sorted); one file otherwise."""
+        """The files of a set input (its glob or folder, sorted); one file otherwise."""
         if not self.is_set(name):
             return [self._existing(name)]
         if name not in self._sets:
             pattern = self.path(name)
-            found = sorted(Path(p) for p in glob.glob(str(pattern), recursive=True))
+            if pattern.is_dir():
+                pattern = pattern / "**" / "*"
+            found = sorted(
+                Path(p)
+                for p in glob.glob(str(pattern), recursive=True)
+                if not Path(p).name.startswith(("_", "."))
+            )
             found = [p for p in found if p.is_file()]
             if not found:
                 raise InputError(f"input `{name}`: no file matches {display_path(pattern)}")
@@ -168,6 +260,11 @@ class InputStore:
 
     def frame(self, name: str) -> pd.DataFrame:
         """Input ``name`` as a DataFrame, parsed on first use and cached."""
+        if name not in self._frames and self.engine(name) != "pandas":
+            from mlgate.backends import PANDAS_ROWS
+
+            limit = self.specs[name].pandas_rows or PANDAS_ROWS
+            self._frames[name] = self.table(name).to_pandas(limit)
         if name not in self._frames:
             fmt = self.format(name)
             if fmt not in DATA_FORMATS:
@@ -255,6 +352,9 @@ class InputStore:
 
         A set of files hashes the list of (name relative to the policy, sha256) of its files.
         """
+        spec = self.specs[name]
+        if spec.table is not None or spec.sql is not None:
+            return None  # Spark data has no file here to hash
         if self.is_set(name):
             if name not in self._hashes:
                 try:
@@ -275,6 +375,13 @@ class InputStore:
         """Path, size, hash and shape of input ``name`` for the report."""
         spec = self.specs[name]
         extra: dict[str, Any] = {}
+        table = self._tables.get(name)
+        if table is not None:
+            extra["engine"] = table.engine
+            with contextlib.suppress(InputError):  # the gate that read it reported the error
+                extra["rows"], extra["columns"] = table.num_rows(), len(table.columns())
+        if spec.table is not None or spec.sql is not None:
+            return InputRecord(name=name, path=spec.where, format="spark", **extra)
         if spec.mlflow is not None:
             try:
                 got = self.materialised(name)
@@ -296,14 +403,14 @@ class InputStore:
                 return InputRecord(name=name, path=shown, format=fmt, error="no file matches")
             files = self._sets[name]
             frame = self._frames.get(name)
+            if frame is not None:
+                extra["rows"], extra["columns"] = frame.shape
             return InputRecord(
                 name=name,
                 path=shown,
                 format=fmt,
                 size=sum(p.stat().st_size for p in files),
                 sha256=digest,
-                rows=frame.shape[0] if frame is not None else None,
-                columns=frame.shape[1] if frame is not None else None,
                 files=len(files),
                 **extra,
             )
@@ -312,15 +419,14 @@ class InputStore:
         if name not in self._hashes:
             self._hashes[name] = sha256_file(path)
         frame = self._frames.get(name)
-        rows, cols = frame.shape if frame is not None else (None, None)
+        if frame is not None:
+            extra["rows"], extra["columns"] = frame.shape
         return InputRecord(
             name=name,
             path=shown,
             format=fmt,
             size=path.stat().st_size,
             sha256=self._hashes[name],
-            rows=rows,
-            columns=cols,
             **extra,
         )
 

@@ -145,6 +145,7 @@ class InputRecord(_Data):
     unsafe_load: bool | None = None  # whether a code-running flavour was allowed to load
     files: int | None = None  # a set of files (a glob): how many
     window: str | None = None  # the time window its rows were selected by, and how many
+    engine: str | None = None  # duckdb or spark when the gates computed on an engine
 
 
 class PackRecord(_Data):

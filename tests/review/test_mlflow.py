@@ -254,7 +254,7 @@ def test_mlflow_errors_are_clear(user_mlgate: Run, user_repo: Path, registry: Re
     done = user_mlgate("validate", "bad.yaml", cwd=user_repo, env=env)
     assert done.code == 2
     assert "bad.yaml:3" in done.err
-    assert "give exactly one of `path:` (a file) and `mlflow:`" in done.err
+    assert "give exactly one of `path:` (a file), `mlflow:`" in done.err
     done = user_mlgate(
         "promote", "credit", "999", "--report", "nothing.json", cwd=user_repo, env=env
     )

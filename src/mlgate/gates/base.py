@@ -53,6 +53,7 @@ from mlgate.errors import NodePath
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.backends import Table
     from mlgate.models import LoadedModel
     from mlgate.report import CheckResult, Location
     from mlgate.thresholds import Direction, Threshold
@@ -101,6 +102,16 @@ class RunContext(Protocol):
 
     def logged_metrics(self, name: str) -> tuple[str, dict[str, float]]:
         """(run id, metrics) logged on the MLflow run behind input ``name`` (``mlflow:``)."""
+        ...
+
+    def engine(self, name: str) -> str:
+        """pandas, duckdb or spark: where dataset input ``name`` is computed. On duckdb and
+        spark, ``table(name)`` computes sufficient statistics where the data is, and
+        ``frame(name)`` is refused above the input's ``pandas_rows``."""
+        ...
+
+    def table(self, name: str) -> Table:
+        """Dataset input ``name`` on its engine (see :mod:`mlgate.backends`)."""
         ...
 
     def model(self, name: str) -> LoadedModel:

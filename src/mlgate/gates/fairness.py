@@ -80,7 +80,7 @@ from pydantic import Field
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
-from mlgate.gates.common.predictions import PredictionConfig, prepare, source_problems
+from mlgate.gates.common.predictions import PredictionConfig, load, source_problems
 from mlgate.report import CheckResult
 from mlgate.stats.catalog import ALIASES, REGRESSION_BASES, SCORE_BASES
 from mlgate.stats.catalog import RATE_DIRECTIONS as COUNT_BASES
@@ -214,13 +214,11 @@ class FairnessGate(BaseGate[FairnessConfig]):
 
     def run(self, config: FairnessConfig, ctx: RunContext) -> list[CheckResult]:
         """Count groups once, then judge every metric for every grouping."""
-        frame = ctx.frame(config.data)
-        if len(frame) == 0:
-            raise GateError(f"input `{config.data}` has no rows")
         metrics = {n: parse_metric(n, config.task) for n in config.metrics}
         needs_score = any(isinstance(m, FairMetric) and m.needs_score for m in metrics.values())
         columns = [*config.sensitive_features, *config.control_features]
-        data = prepare(config, ctx, frame, needs_score=needs_score, extra_columns=columns)
+        loaded = load(config, ctx, needs_score=needs_score, extra_columns=columns)
+        data, frame = loaded.data, loaded.frame
         groupings = _groupings(config, frame)
         strata = _strata(config, frame)
         checks = []
@@ -402,11 +400,10 @@ class _Judge:
         return {b: denominator(self._base(b), cells) for b in self.metric.bases}
 
     def _sizes(self) -> np.ndarray:
-        import numpy as np
 
         s, g = len(self.strata.labels), len(self.grouping.labels)
         index = self.strata.codes * g + self.grouping.codes
-        return np.bincount(index, minlength=s * g).reshape(s, g)
+        return self.data.count(index, s * g).reshape(s, g)
 
     @property
     def _cells(self) -> np.ndarray:
@@ -420,6 +417,7 @@ class _Judge:
             len(self.grouping.labels),
             self.strata.codes,
             len(self.strata.labels),
+            self.data.w,
         )
 
     def _base(self, base: str) -> str:
@@ -488,6 +486,15 @@ class _Judge:
         from mlgate.stats.groups import aggregate
 
         base = self.metric.bases[0]
+        if self.data.w is not None:  # counted on an engine: the same metrics, weighted
+            values = self._counted_values(base)
+            usable = eligible & ~np.isnan(values)
+            if threshold.confidence is not None:
+                raise GateError(
+                    f"a confidence bound on {self.metric.name} needs the rows; on an engine "
+                    "input it is given for count-based metrics (rates) only"
+                )
+            return {base: values}, aggregate(values[None], usable, self.metric.how), None
         everything = _metric_frame(self, base, None, None)
         values = _by_group_array(everything, self)
         usable = eligible & ~np.isnan(values)
@@ -496,6 +503,20 @@ class _Judge:
         if threshold.confidence is not None:
             ci = _fairlearn_interval(self, base, usable, threshold.confidence, point)
         return {base: values}, point, ci
+
+    def _counted_values(self, base: str) -> np.ndarray:
+        import numpy as np
+
+        from mlgate.stats.metrics import compute
+
+        s_n, g_n = len(self.strata.labels), len(self.grouping.labels)
+        out = np.full((s_n, g_n), np.nan)
+        for s in range(s_n):
+            for g in range(g_n):
+                part = self.data.subset((self.strata.codes == s) & (self.grouping.codes == g))
+                if part.n and (base not in ("roc_auc", "pr_auc") or len(np.unique(part.y)) == 2):
+                    out[s, g] = compute(base, part)
+        return out
 
     def _worst(self, point: Any) -> tuple[int, int] | None:
         if math.isnan(float(point.value[0])):

@@ -76,15 +76,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, ModelWrapValidatorHandler, ValidationError, model_validator
 
-from mlgate.errors import GateError, NodePath, did_you_mean
+from mlgate.errors import NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
-from mlgate.gates.common.predictions import PredictionConfig, prepare, source_problems
+from mlgate.gates.common.predictions import Loaded, PredictionConfig, load, source_problems
 from mlgate.report import CheckResult
 from mlgate.thresholds import Threshold, range_problems
 
 if TYPE_CHECKING:
     import numpy as np
-    import pandas as pd
 
     from mlgate.gates.base import RunContext
     from mlgate.stats.catalog import MetricDef
@@ -181,20 +180,17 @@ class PerformanceGate(BaseGate[PerformanceConfig]):
 
         if config.metrics_source is not None:
             return _logged_checks(config, ctx)
-        frame = ctx.frame(config.data)
-        if len(frame) == 0:
-            raise GateError(f"input `{config.data}` has no rows")
         needs_score = any(
             (d := metric_def(m)) is not None and d.needs_score for m in config.metrics
         )
-        data = prepare(config, ctx, frame, needs_score=needs_score, extra_columns=config.slices)
+        loaded = load(config, ctx, needs_score=needs_score, extra_columns=config.slices)
         checks = []
         for name, threshold in config.metrics.items():
             mdef = metric_def(name)
             assert mdef is not None
-            checks.append(_overall_check(name, mdef, threshold, data, config, ctx))
+            checks.append(_overall_check(name, mdef, threshold, loaded, config, ctx))
             for column in config.slices:
-                checks.append(_slice_check(name, mdef, threshold, data, frame, column, config, ctx))
+                checks.append(_slice_check(name, mdef, threshold, loaded, column, config, ctx))
         return checks
 
 
@@ -281,17 +277,39 @@ def _undefined(name: str) -> str:
     return f"{name} could not be computed"
 
 
+def _engine_notes(name: str, loaded: Loaded, data: Data, evidence: dict[str, Any]) -> list[str]:
+    """What an engine's counting changed: rounded scores bound roc_auc and pr_auc."""
+    if loaded.engine == "pandas":
+        return []
+    evidence["engine"] = loaded.engine
+    if loaded.rounded is None or name not in ("roc_auc", "pr_auc", "average_precision"):
+        return []
+    from mlgate.gates.common.predictions import auc_bound
+
+    evidence["score_rounding"] = loaded.rounded
+    if name == "roc_auc":
+        bound = auc_bound(data)
+        evidence["rounding_bound"] = round(bound, 6)
+        return [
+            f"scores rounded to {loaded.rounded:g} to be counted on {loaded.engine}: roc_auc "
+            f"is within ±{bound:.2g} of its value on the exact scores"
+        ]
+    return [f"scores rounded to {loaded.rounded:g} to be counted on {loaded.engine}"]
+
+
 def _overall_check(
     name: str,
     mdef: MetricDef,
     threshold: Threshold,
-    data: Data,
+    loaded: Loaded,
     config: PerformanceConfig,
     ctx: RunContext,
 ) -> CheckResult:
+    data = loaded.data
     value, ci, notes = _estimate(name, data, threshold, config, name)
     small = data.n < config.min_samples
     evidence: dict[str, Any] = {"n": data.n}
+    notes += _engine_notes(name, loaded, data, evidence)
     if ci is not None:
         evidence.update(confidence=threshold.confidence, n_boot=config.bootstrap.n_boot)
     return ctx.check(
@@ -314,8 +332,7 @@ def _slice_check(
     name: str,
     mdef: MetricDef,
     threshold: Threshold,
-    data: Data,
-    frame: pd.DataFrame,
+    loaded: Loaded,
     column: str,
     config: PerformanceConfig,
     ctx: RunContext,
@@ -327,8 +344,9 @@ def _slice_check(
     from mlgate.stats.metrics import compute, denominator_count
     from mlgate.thresholds import Direction
 
+    data, frame = loaded.data, loaded.frame
     codes, labels = group_codes(frame[column], masked_labels)
-    sizes = np.bincount(codes, minlength=len(labels))
+    sizes = data.count(codes, len(labels))
     groups: list[dict[str, Any]] = []
     eligible: list[tuple[float, int]] = []
     defined: list[tuple[float, int]] = []
@@ -376,6 +394,7 @@ def _slice_check(
         else f"every `{column}` group has fewer than min_samples {config.min_samples} {kind}"
     )
     evidence = {"column": column, "worst_group": labels[worst_group], "groups": groups}
+    notes += _engine_notes(name, loaded, subset, evidence)
     return ctx.check(
         f"{name}[{column}]",
         value,

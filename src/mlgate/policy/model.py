@@ -85,17 +85,59 @@ class InputSpec(_Strict):
     )
     # a dataset's rows in a time window (production inference logs: `last: 7d`)
     window: WindowSpec | None = None
+    # where a dataset is computed (mlgate.backends): pandas in memory, DuckDB or Spark
+    engine: Literal["auto", "pandas", "duckdb", "spark"] = Field(
+        default="auto",
+        description="pandas in memory; duckdb or spark for larger-than-memory data; auto: "
+        "duckdb above 256 MiB on disk or for a folder, when installed",
+        examples=["duckdb"],
+    )
+    table: str | None = Field(
+        default=None,
+        min_length=1,
+        description="a Spark table instead of a path (engine: spark)",
+        examples=["lakehouse.scoring.predictions"],
+    )
+    sql: str | None = Field(
+        default=None,
+        min_length=1,
+        description="a Spark SQL query instead of a path (engine: spark)",
+        examples=["SELECT * FROM predictions WHERE day >= '2026-11-01'"],
+    )
+    pandas_rows: int | None = Field(
+        default=None,
+        ge=1,
+        description="rows a gate that needs a pandas frame may read from a duckdb or spark "
+        "input (default 5,000,000)",
+        examples=[20_000_000],
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> InputSpec:
-        if (self.path is None) == (self.mlflow is None):
-            raise ValueError("give exactly one of `path:` (a file) and `mlflow:` (an MLflow URI)")
+        given = [k for k in ("path", "mlflow", "table", "sql") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of `path:` (a file), `mlflow:` (an MLflow URI), `table:` or "
+                "`sql:` (Spark)"
+            )
+        if (self.table is not None or self.sql is not None) and self.engine != "spark":
+            raise ValueError(f"`{given[0]}:` names Spark data; set `engine: spark`")
+        if self.mlflow is not None and self.engine in ("duckdb", "spark"):
+            raise ValueError("an `mlflow:` input is read by pandas; remove `engine:`")
+        if self.window is not None and self.engine in ("duckdb", "spark"):
+            raise ValueError("`window:` is applied by the pandas engine; remove `engine:`")
         return self
 
     @property
     def where(self) -> str:
-        """The path or the MLflow URI, as written."""
-        return self.path if self.path is not None else f"mlflow:{self.mlflow}"
+        """The path, the MLflow URI, the Spark table or query, as written."""
+        if self.path is not None:
+            return self.path
+        if self.mlflow is not None:
+            return f"mlflow:{self.mlflow}"
+        if self.table is not None:
+            return f"spark:{self.table}"
+        return "spark:sql"
 
 
 DEFAULT_MAX_BYTES = 8 << 30  # 8 GiB of decompressed text or uncompressed Parquet columns

@@ -56,11 +56,20 @@ def seeded_rng(seed: int, check_name: str) -> np.random.Generator:
 
 
 def count_cells(
-    y: IntArray, p: IntArray, groups: IntArray, n_groups: int, strata: IntArray, n_strata: int
+    y: IntArray,
+    p: IntArray,
+    groups: IntArray,
+    n_groups: int,
+    strata: IntArray,
+    n_strata: int,
+    w: IntArray | None = None,
 ) -> IntArray:
-    """Confusion cells ``(strata, groups, 4)`` in one pass over the rows."""
+    """Confusion cells ``(strata, groups, 4)`` in one pass over the rows (``w``: counted
+    rows, each standing for ``w`` rows)."""
     index = ((strata * n_groups + groups) * 4) + 2 * y + p
-    counts = np.bincount(index, minlength=n_strata * n_groups * 4)
+    counts = np.bincount(index, w, minlength=n_strata * n_groups * 4)
+    if w is not None:
+        counts = np.rint(counts).astype(np.int64)
     return counts.reshape(n_strata, n_groups, 4)
 
 

@@ -40,6 +40,10 @@ class Data:
     Classification: ``y`` and ``p`` are class codes ``0..k-1`` (binary: 1 = positive),
     ``scores`` is ``(n,)`` positive-class probability (binary) or ``(n, k)``.
     Regression: ``y`` and ``p`` are float arrays.
+
+    Counted data (an engine's group-by, :mod:`mlgate.backends`): each row stands for ``w``
+    rows; ``terms`` (optional) are the per-row means of the row-metric terms when the scores
+    were rounded to be counted, so log_loss and brier stay exact.
     """
 
     task: str
@@ -48,24 +52,35 @@ class Data:
     scores: FloatArray | None = None
     k: int = 2
     average: str = "macro"
+    w: IntArray | None = None
+    terms: dict[str, FloatArray] | None = None
 
     @property
     def n(self) -> int:
         """Number of rows."""
-        return int(self.y.shape[0])
+        return int(self.y.shape[0]) if self.w is None else int(self.w.sum())
 
     def subset(self, mask: np.ndarray) -> Data:
         """The rows where ``mask`` is true."""
         p = self.p[mask] if self.p is not None else None
         s = self.scores[mask] if self.scores is not None else None
-        return Data(self.task, self.y[mask], p, s, self.k, self.average)
+        w = self.w[mask] if self.w is not None else None
+        terms = {k: v[mask] for k, v in self.terms.items()} if self.terms is not None else None
+        return Data(self.task, self.y[mask], p, s, self.k, self.average, w, terms)
+
+    def count(self, codes: IntArray, minlength: int) -> IntArray:
+        """Rows per code (counted data: the sum of the weights)."""
+        if self.w is None:
+            return np.bincount(codes, minlength=minlength)
+        out: IntArray = np.rint(np.bincount(codes, self.w, minlength=minlength)).astype(np.int64)
+        return out
 
     @cached_property
     def confusion(self) -> IntArray:
         """The k x k confusion matrix (rows: true class, columns: predicted)."""
         assert self.p is not None
         cells = self.y.astype(np.int64) * self.k + self.p.astype(np.int64)
-        return np.bincount(cells, minlength=self.k * self.k).reshape(self.k, self.k)
+        return self.count(cells, self.k * self.k).reshape(self.k, self.k)
 
     def score_column(self, c: int) -> FloatArray:
         """Probability of class ``c`` (binary: class 1 is the stored score)."""
@@ -88,6 +103,8 @@ class Data:
     @cached_property
     def row_terms(self) -> dict[str, FloatArray]:
         """Per-row loss terms whose means are the row metrics."""
+        if self.terms is not None:
+            return self.terms
         if self.task == "regression":
             y = self.y.astype(np.float64)
             r = self.p.astype(np.float64) - y if self.p is not None else y * np.nan
@@ -188,16 +205,27 @@ def rank_metric(name: str, data: Data, idx: IntArray | None = None) -> FloatArra
     fn = _auc if name == "roc_auc" else _average_precision
     values = []
     for cells, levels in data.rank_cells:
-        counts = _count_cells(cells, 2 * levels, idx).astype(np.float64)
+        counts = _count_cells(cells, 2 * levels, idx, data.w).astype(np.float64)
         values.append(fn(counts[:, 1::2], counts[:, 0::2]))
     return np.mean(values, axis=0)  # type: ignore[no-any-return]
 
 
-def _count_cells(cells: IntArray, ncells: int, idx: IntArray | None) -> IntArray:
+def _count_cells(
+    cells: IntArray, ncells: int, idx: IntArray | None, w: IntArray | None = None
+) -> IntArray:
+    """Counts per cell of the data (``idx`` None) or of each resample.
+
+    Row data: ``idx`` holds the resampled row indices ``(b, n)``. Counted data (``w``):
+    ``idx`` holds the resampled counts of each row ``(b, rows)``."""
     if idx is None:
-        return np.bincount(cells, minlength=ncells)[None, :]
+        return np.bincount(cells, w, minlength=ncells)[None, :]
     b = idx.shape[0]
-    flat = (cells[idx] + (np.arange(b, dtype=np.int64) * ncells)[:, None]).ravel()
+    offsets = (np.arange(b, dtype=np.int64) * ncells)[:, None]
+    if w is not None:
+        flat = (cells[None, :] + offsets).ravel()
+        counted = np.bincount(flat, idx.ravel().astype(np.float64), minlength=b * ncells)
+        return counted.reshape(b, ncells)
+    flat = (cells[idx] + offsets).ravel()
     return np.bincount(flat, minlength=b * ncells).reshape(b, ncells)
 
 
@@ -209,6 +237,10 @@ def row_metric(name: str, data: Data, idx: IntArray | None = None) -> FloatArray
     terms = data.row_terms
 
     def mean(v: FloatArray) -> FloatArray:
+        if data.w is not None:  # counted data: idx holds resampled counts (b, rows)
+            counts = data.w[None, :] if idx is None else idx
+            weighted: FloatArray = (counts @ v) / data.n
+            return weighted
         out: FloatArray = np.array([v.mean()]) if idx is None else v[idx].mean(axis=1)
         return out
 
@@ -227,9 +259,15 @@ def row_metric(name: str, data: Data, idx: IntArray | None = None) -> FloatArray
 
 def _r2(data: Data, sq: FloatArray, idx: IntArray | None) -> FloatArray:
     y = data.y.astype(np.float64)
-    ys = y[None, :] if idx is None else y[idx]
-    ss_res = sq.sum()[None] if idx is None else sq[idx].sum(axis=1)
-    ss_tot = ((ys - ys.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    if data.w is not None:
+        counts = (data.w[None, :] if idx is None else idx).astype(np.float64)
+        ss_res = counts @ sq
+        ss_tot = counts @ (y * y) - (counts @ y) ** 2 / data.n
+        ss_tot = np.maximum(ss_tot, 0.0)
+    else:
+        ys = y[None, :] if idx is None else y[idx]
+        ss_res = sq.sum()[None] if idx is None else sq[idx].sum(axis=1)
+        ss_tot = ((ys - ys.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         r2 = 1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1)
     out: FloatArray = np.where(ss_tot > 0, r2, np.where(ss_res == 0, 1.0, 0.0))
@@ -270,8 +308,25 @@ def bootstrap(name: str, data: Data, n_boot: int, rng: np.random.Generator) -> F
         return confusion_metric(mdef.name, batch, data.task, data.average)
     fn: Callable[[str, Data, IntArray | None], FloatArray]
     fn = rank_metric if mdef.family == "rank" else row_metric
-    parts = [fn(mdef.name, data, idx) for idx in _index_batches(data.n, n_boot, rng)]
+    batches = (
+        _index_batches(data.n, n_boot, rng) if data.w is None else _count_batches(data, n_boot, rng)
+    )
+    parts = [fn(mdef.name, data, idx) for idx in batches]
     return np.concatenate(parts)
+
+
+def _count_batches(data: Data, n_boot: int, rng: np.random.Generator) -> Iterator[IntArray]:
+    """Counted data: a row bootstrap of n rows is a multinomial draw of n over the rows'
+    weights, ``(b, rows)`` resampled counts per batch."""
+    assert data.w is not None
+    rows = int(data.w.shape[0])
+    probs = data.w / max(data.n, 1)
+    batch = max(1, BATCH_CELLS // max(rows, 1))
+    done = 0
+    while done < n_boot:
+        b = min(batch, n_boot - done)
+        yield rng.multinomial(data.n, probs, size=b)
+        done += b
 
 
 def interval(replicates: FloatArray, confidence: float) -> tuple[float, float] | None:
@@ -292,10 +347,10 @@ def denominator_count(kind: str, data: Data) -> int:
     """
     if kind == "rows" or data.task == "regression":
         return data.n
-    y = np.bincount(data.y.astype(np.int64), minlength=data.k)
+    y = data.count(data.y.astype(np.int64), data.k)
     if kind == "positives":
         return int(y[1] if data.task == "binary" else y.min())
     if kind == "predicted positives" and data.p is not None:
-        p = np.bincount(data.p.astype(np.int64), minlength=data.k)
+        p = data.count(data.p.astype(np.int64), data.k)
         return int(p[1] if data.task == "binary" else p.min())
     return int(y.min())

@@ -8,6 +8,7 @@ columns, missing values, non-binary labels and scores that are not probabilities
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -65,6 +66,124 @@ def source_problems(config: PredictionConfig, scores_only: bool) -> list[tuple[N
     if config.task == "multiclass" and isinstance(config.score, str):
         out.append((("score",), "multiclass `score:` lists one probability column per class"))
     return out
+
+
+# binary scores with more distinct values than this are rounded to SCORE_LEVELS per unit to
+# be counted on an engine (roc_auc then within a bound the report states; log_loss and
+# brier stay exact: their terms are summed by the engine before rounding)
+EXACT_SCORES = 200_000
+SCORE_LEVELS = 10_000
+EPS = 2.220446049250313e-16  # numpy's float64 eps, as the row terms clip
+
+
+@dataclass
+class Loaded:
+    """Encoded predictions and the frame their group columns come from.
+
+    On pandas ``frame`` holds the rows; on an engine it holds one row per distinct
+    combination of label, prediction, score and group columns (``data.w`` their counts)."""
+
+    data: Data
+    frame: pd.DataFrame
+    engine: str = "pandas"
+    rounded: float | None = None  # 1/levels when binary scores were rounded to be counted
+
+
+def load(
+    config: PredictionConfig,
+    ctx: RunContext,
+    *,
+    needs_score: bool,
+    extra_columns: list[str],
+) -> Loaded:
+    """Labels, predictions and scores of ``config`` from the input, on its engine."""
+    engine = ctx.engine(config.data)
+    if engine == "pandas":
+        frame = ctx.frame(config.data)
+        if len(frame) == 0:
+            raise GateError(f"input `{config.data}` has no rows")
+        data = prepare(config, ctx, frame, needs_score=needs_score, extra_columns=extra_columns)
+        return Loaded(data, frame)
+    return _counted(config, ctx, engine, needs_score, extra_columns)
+
+
+def _counted(
+    config: PredictionConfig,
+    ctx: RunContext,
+    engine: str,
+    needs_score: bool,
+    extra_columns: list[str],
+) -> Loaded:
+    """Predictions counted by the engine: one row per distinct combination."""
+    import numpy as np
+
+    if config.model is not None:
+        raise GateError(
+            f"input `{config.data}` is on {engine}: `model:` predicts in this process; write "
+            "the predictions to the dataset and name them with `prediction:` / `score:`"
+        )
+    table = ctx.table(config.data)
+    scores = [config.score] if isinstance(config.score, str) else list(config.score or [])
+    keys = list(
+        dict.fromkeys(
+            [
+                config.label,
+                *([config.prediction] if config.prediction else []),
+                *extra_columns,
+                *scores,
+            ]
+        )
+    )
+    table.require(keys)
+    rounded: dict[str, int] = {}
+    sums: dict[str, str] = {}
+    if config.task == "binary" and scores:
+        score = scores[0]
+        if table.distinct_count(score, EXACT_SCORES) > EXACT_SCORES:
+            rounded[score] = SCORE_LEVELS
+            s = f"CAST({table.q(score)} AS DOUBLE)"
+            lo, hi = repr(EPS), repr(1 - EPS)
+            sums = {
+                "__ln_s": f"ln(least(greatest({s}, {lo}), {hi}))",
+                "__ln_1ms": f"ln(least(greatest(1 - {s}, {lo}), {hi}))",
+                "__s": s,
+                "__s2": f"{s} * {s}",
+                "__bad": f"CASE WHEN {s} >= 0 AND {s} <= 1 THEN 0 ELSE 1 END",
+            }
+    frame = table.counts(keys, rounded, sums)
+    weights = frame["__n"].to_numpy(dtype=np.int64)
+    if weights.sum() == 0:
+        raise GateError(f"input `{config.data}` has no rows")
+    for column in keys:
+        missing = int(weights[frame[column].isna().to_numpy()].sum())
+        if missing and column not in extra_columns:
+            raise GateError(f"input `{config.data}` column `{column}` has {missing} missing values")
+    if sums and frame["__bad"].sum() > 0:
+        raise GateError(f"`{scores[0]}` must be probabilities in [0, 1]")
+    data = prepare(config, ctx, frame, needs_score=needs_score, extra_columns=extra_columns)
+    data.w = weights
+    if sums:
+        y = data.y == 1
+        n = weights.astype(np.float64)
+        ln_s, ln_1ms = frame["__ln_s"].to_numpy(float), frame["__ln_1ms"].to_numpy(float)
+        s1, s2 = frame["__s"].to_numpy(float), frame["__s2"].to_numpy(float)
+        data.terms = {
+            "log_loss": -np.where(y, ln_s, ln_1ms) / n,
+            "brier": np.where(y, n - 2 * s1 + s2, s2) / n,
+        }
+    return Loaded(data, frame, engine, 1 / SCORE_LEVELS if sums else None)
+
+
+def auc_bound(data: Data) -> float:
+    """How far roc_auc on rounded scores can be from the exact value: ties within a
+    rounded level count one half, while the exact scores may order them either way."""
+    import numpy as np
+
+    (cells, levels), *_ = data.rank_cells
+    counts = np.bincount(cells, data.w, minlength=2 * levels).astype(np.float64)
+    pos, neg = counts[1::2], counts[0::2]
+    total = pos.sum() * neg.sum()
+    return float(0.5 * (pos * neg).sum() / total) if total else 0.0
 
 
 def prepare(

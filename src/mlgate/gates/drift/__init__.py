@@ -42,7 +42,7 @@ import builtins
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -54,6 +54,7 @@ from mlgate.thresholds import Direction, Threshold
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.backends import Table
     from mlgate.gates.base import RunContext
     from mlgate.gates.drift.stats import ColumnDrift
 
@@ -106,12 +107,18 @@ class DriftGate(BaseGate[DriftConfig]):
 
     def run(self, config: DriftConfig, ctx: RunContext) -> list[CheckResult]:
         """Compute every statistic per column, then judge the configured metrics."""
-        reference, current = ctx.frame(config.reference), ctx.frame(config.current)
-        columns = _columns(config, reference, current, ctx)
-        # numpy sorts release the GIL: columns are compared in parallel threads
-        workers = max(1, min(len(columns), os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            drifts = list(pool.map(lambda c: _column_drift(config, reference, current, c), columns))
+        engines = {ctx.engine(config.reference), ctx.engine(config.current)}
+        if engines != {"pandas"}:
+            drifts = _engine_drifts(config, ctx)
+        else:
+            reference, current = ctx.frame(config.reference), ctx.frame(config.current)
+            columns = _columns(config, reference, current, ctx)
+            # numpy sorts release the GIL: columns are compared in parallel threads
+            workers = max(1, min(len(columns), os.cpu_count() or 1))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                drifts = list(
+                    pool.map(lambda c: _column_drift(config, reference, current, c), columns)
+                )
         first = next(iter(config.metrics))
         key = DIRECTIONS[first]
 
@@ -144,6 +151,93 @@ def _columns(
             f"inputs `{config.reference}` and `{config.current}` share no column to compare"
         )
     return chosen
+
+
+class _Side:
+    """One input's columns for the drift statistics: a pandas frame or an engine's table."""
+
+    def __init__(self, ctx: RunContext, name: str) -> None:
+        self.name = name
+        self.table = ctx.table(name) if ctx.engine(name) != "pandas" else None
+        self.frame = ctx.frame(name) if self.table is None else None
+
+    def columns(self) -> list[str]:
+        if self.table is not None:
+            return self.table.columns()
+        assert self.frame is not None
+        return [str(c) for c in self.frame.columns]
+
+    def numeric(self, column: str) -> bool:
+        import pandas as pd
+
+        if self.table is not None:
+            return self.table.kinds()[column] == "numeric"
+        assert self.frame is not None
+        values = self.frame[column]
+        return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+    def sorted(self, column: str) -> Any:
+        from mlgate.gates.drift.stats import SortedValues
+
+        if self.table is None:
+            assert self.frame is not None
+            return SortedValues(self.frame[column].to_numpy(dtype="float64", na_value=float("nan")))
+        return _TableValues(self.table, column)
+
+    def counts(self, column: str) -> Any:
+        import pandas as pd
+
+        if self.table is None:
+            assert self.frame is not None
+            values = self.frame[column].to_numpy(dtype=object)
+            return pd.Series(values, dtype=object).fillna("<missing>").value_counts()
+        frame = self.table.counts([column])
+        index = ["<missing>" if pd.isna(v) else v for v in frame[column].tolist()]
+        return pd.Series(frame["__n"].to_numpy(), index=pd.Index(index, dtype=object))
+
+
+class _TableValues:
+    """A numeric column of an engine's table as sorted values (order statistics, counts)."""
+
+    def __init__(self, table: Table, column: str) -> None:
+        self.table, self.column = table, column
+        self.size = table.finite_count(column)
+
+    def at(self, ranks: Any) -> Any:
+        return self.table.order_statistics(self.column, ranks, self.size)
+
+    def at_or_below(self, edges: Any) -> Any:
+        return self.table.at_or_below(self.column, edges)
+
+
+def _engine_drifts(config: DriftConfig, ctx: RunContext) -> list[ColumnDrift]:
+    """Drift with at least one side on an engine: statistics pushed down, column by column."""
+    from mlgate.gates.drift.stats import counted_drift, sorted_drift
+
+    ref, cur = _Side(ctx, config.reference), _Side(ctx, config.current)
+    have_ref, have_cur = ref.columns(), cur.columns()
+    if config.columns is not None:
+        for side, have in ((ref, have_ref), (cur, have_cur)):
+            for column in config.columns:
+                if column not in have:
+                    hint = did_you_mean(column, have)
+                    raise GateError(f"input `{side.name}` has no column `{column}`{hint}")
+        chosen = list(config.columns)
+    else:
+        chosen = [c for c in have_ref if c in have_cur]
+    chosen = [c for c in chosen if c not in set(config.exclude_columns)]
+    if not chosen:
+        raise GateError(
+            f"inputs `{config.reference}` and `{config.current}` share no column to compare"
+        )
+    out = []
+    for column in chosen:
+        numeric = ref.numeric(column) and cur.numeric(column)
+        if numeric and column not in config.categorical:
+            out.append(sorted_drift(column, ref.sorted(column), cur.sorted(column)))
+        else:
+            out.append(counted_drift(column, ref.counts(column), cur.counts(column)))
+    return out
 
 
 def _column_drift(

@@ -70,28 +70,63 @@ def _at(sorted_values: np.ndarray, q: np.ndarray) -> np.ndarray:
     return out
 
 
+class SortedValues:
+    """The finite values of one side of a column, in order: what the statistics read."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = np.sort(values[np.isfinite(values)])
+        self.size = int(self.values.size)
+
+    def at(self, ranks: np.ndarray) -> np.ndarray:
+        """The values at 0-based ``ranks``."""
+        out: np.ndarray = self.values[ranks]
+        return out
+
+    def at_or_below(self, edges: np.ndarray) -> np.ndarray:
+        """How many values are ≤ each of the sorted ``edges``."""
+        out: np.ndarray = np.searchsorted(self.values, edges, side="right")
+        return out
+
+
 def numeric_drift(column: str, ref: np.ndarray, cur: np.ndarray) -> ColumnDrift:
     """Statistics of a numeric column (NaN values ignored); each side is sorted once."""
-    ref = np.sort(ref[np.isfinite(ref)])
-    cur = np.sort(cur[np.isfinite(cur)])
+    return sorted_drift(column, SortedValues(ref), SortedValues(cur))
+
+
+def _ranks(size: int, q: np.ndarray) -> np.ndarray:
+    """Ranks of the 'lower' quantiles ``q`` among ``size`` sorted values."""
+    out: np.ndarray = np.floor(q * (size - 1)).astype(np.int64)
+    return out
+
+
+def sorted_drift(column: str, ref: Any, cur: Any) -> ColumnDrift:
+    """Statistics of a numeric column from its two sides' order statistics and counts.
+
+    ``ref`` and ``cur`` offer ``size``, ``at(ranks)`` and ``at_or_below(edges)``: sorted
+    arrays in memory (:class:`SortedValues`) or an engine's table (the same numbers: the
+    values at the same ranks, the same counts)."""
     if ref.size == 0 or cur.size == 0:
         nan = float("nan")
         return ColumnDrift(column, "numeric", dict.fromkeys(NUMERIC, nan), ref.size, cur.size)
     grid = np.linspace(0, 1, FINE_BINS + 1)
-    inner = np.unique(_at(ref, grid))[1:-1]
-    # cumulative counts at the bin edges, by binary search in the sorted data
-    ref_cum = np.append(np.searchsorted(ref, inner, side="right"), ref.size)
-    cur_cum = np.append(np.searchsorted(cur, inner, side="right"), cur.size)
+    coarse = np.linspace(0, 1, PSI_BINS + 1)
+    ref_ranks = np.concatenate([_ranks(ref.size, grid), _ranks(ref.size, coarse)])
+    ref_at = ref.at(ref_ranks)
+    ref_grid, ref_deciles = ref_at[: grid.size], ref_at[grid.size :]
+    cur_grid = cur.at(_ranks(cur.size, grid))
+    inner = np.unique(ref_grid)[1:-1]
+    deciles = np.unique(ref_deciles)[1:-1]
+    edges = np.unique(np.concatenate([inner, deciles]))
+    # cumulative counts at the bin edges, one pass per side
+    ref_le, cur_le = ref.at_or_below(edges), cur.at_or_below(edges)
+    pick_inner, pick_deciles = np.searchsorted(edges, inner), np.searchsorted(edges, deciles)
+    ref_cum = np.append(ref_le[pick_inner], ref.size)
+    cur_cum = np.append(cur_le[pick_inner], cur.size)
     ref_hist, cur_hist = np.diff(ref_cum, prepend=0), np.diff(cur_cum, prepend=0)
-    deciles = np.unique(_at(ref, np.linspace(0, 1, PSI_BINS + 1)))[1:-1]
-    ref_coarse = np.diff(
-        np.append(np.searchsorted(ref, deciles, side="right"), ref.size), prepend=0
-    )
-    cur_coarse = np.diff(
-        np.append(np.searchsorted(cur, deciles, side="right"), cur.size), prepend=0
-    )
+    ref_coarse = np.diff(np.append(ref_le[pick_deciles], ref.size), prepend=0)
+    cur_coarse = np.diff(np.append(cur_le[pick_deciles], cur.size), prepend=0)
     ks = float(np.max(np.abs(ref_cum / ref.size - cur_cum / cur.size)))
-    wasserstein = float(np.mean(np.abs(_at(ref, grid) - _at(cur, grid))))
+    wasserstein = float(np.mean(np.abs(ref_grid - cur_grid)))
     stats = {
         "psi": _psi(ref_coarse, cur_coarse),
         "ks": ks,
@@ -99,9 +134,9 @@ def numeric_drift(column: str, ref: np.ndarray, cur: np.ndarray) -> ColumnDrift:
         "js": _js(ref_hist, cur_hist),
         "wasserstein": wasserstein,
     }
-    edges = [float(ref[0]), *map(float, deciles), float(ref[-1])]
+    edges_shown = [float(ref_grid[0]), *map(float, deciles), float(ref_grid[-1])]
     histogram = {
-        "edges": [round(e, 6) for e in edges],
+        "edges": [round(e, 6) for e in edges_shown],
         "reference": _shares(ref_coarse),
         "current": _shares(cur_coarse),
     }
@@ -111,10 +146,16 @@ def numeric_drift(column: str, ref: np.ndarray, cur: np.ndarray) -> ColumnDrift:
 def categorical_drift(column: str, ref: Any, cur: Any) -> ColumnDrift:
     """Statistics of a categorical column (missing values are a category)."""
     import pandas as pd
-    from scipy.stats import chi2
 
     ref_freq = pd.Series(ref, dtype=object).fillna("<missing>").value_counts()
     cur_freq = pd.Series(cur, dtype=object).fillna("<missing>").value_counts()
+    return counted_drift(column, ref_freq, cur_freq)
+
+
+def counted_drift(column: str, ref_freq: Any, cur_freq: Any) -> ColumnDrift:
+    """Statistics of a categorical column from each side's rows per level (a Series)."""
+    from scipy.stats import chi2
+
     levels = ref_freq.index.union(cur_freq.index)
     ref_counts = ref_freq.reindex(levels, fill_value=0).to_numpy(dtype=float)
     cur_counts = cur_freq.reindex(levels, fill_value=0).to_numpy(dtype=float)
