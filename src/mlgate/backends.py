@@ -201,6 +201,10 @@ class Table:
         out: np.ndarray = np.cumsum(counts)[:-1]
         return out
 
+    def at_or_below_many(self, edges: dict[str, np.ndarray]) -> dict[str, tuple[int, np.ndarray]]:
+        """Per column: (finite values, how many are <= each of its sorted edges)."""
+        return {c: (self.finite_count(c), self.at_or_below(c, e)) for c, e in edges.items()}
+
     def value_counts(self, column: str) -> pd.Series:
         """Rows per value of ``column`` (nulls as ``None``)."""
         frame = self.counts([column])
@@ -309,6 +313,31 @@ class DuckDBTable(Table):
             yield from relation.to_arrow_reader(BATCH_ROWS)
         else:
             yield from relation.fetch_arrow_reader(BATCH_ROWS)
+
+    def at_or_below_many(self, edges: dict[str, np.ndarray]) -> dict[str, tuple[int, np.ndarray]]:
+        """Every column in one scan: DuckDB's ``histogram(x, boundaries)`` counts the values
+        in each (previous edge, edge] bin."""
+        import numpy as np
+
+        if not edges:
+            return {}
+        parts, params = [], {}
+        for i, (column, bounds) in enumerate(edges.items()):
+            finite = self._finite(column)
+            parts.append(f"count(*) FILTER (WHERE {finite})")
+            if len(bounds):
+                c = f"CAST({self._q(column)} AS DOUBLE)"
+                parts.append(f"histogram({c}, $e{i}) FILTER (WHERE {finite})")
+                params[f"e{i}"] = [float(b) for b in bounds]
+            else:
+                parts.append("NULL")
+        row = self._run(f"SELECT {', '.join(parts)} FROM {{t}}", params).fetchall()[0]
+        out = {}
+        for i, (column, bounds) in enumerate(edges.items()):
+            size, bins = int(row[2 * i]), row[2 * i + 1] or {}
+            per_bin = np.array([bins.get(float(b), 0) for b in bounds], dtype=np.int64)
+            out[column] = (size, np.cumsum(per_bin))
+        return out
 
 
 def _arrow(relation: Any) -> pa.Table:

@@ -82,6 +82,11 @@ class InputStore:
         self._metrics: dict[str, dict[str, float]] = {}
         self._scratch: Path | None = None
         self._engines: dict[str, str] = {}
+        self.forced_engine = os.environ.get("MLGATE_ENGINE", "")
+        if self.forced_engine not in ("", "duckdb", "spark"):
+            raise UsageError(
+                f"MLGATE_ENGINE is {self.forced_engine!r}; it names an engine: duckdb or spark"
+            )
         self._tables: dict[str, Table] = {}
 
     def path(self, name: str) -> Path:
@@ -106,9 +111,7 @@ class InputStore:
         from mlgate.backends import AUTO_BYTES
 
         spec = self.specs[name]
-        forced = os.environ.get("MLGATE_ENGINE", "")
-        if forced and forced not in ("duckdb", "spark"):
-            raise UsageError(f"MLGATE_ENGINE is {forced!r}; it names an engine: duckdb or spark")
+        forced = self.forced_engine
         if forced and spec.engine != "pandas" and spec.path is not None and spec.window is None:
             return forced  # every input not pinned to pandas moves (one setting for a run)
         if spec.engine != "auto":

@@ -175,11 +175,10 @@ class Fetched:
 
 
 def cache_dir(env: Mapping[str, str]) -> Path:
-    """Where fetched packs are kept."""
-    if env.get(CACHE_ENV):
-        return Path(env[CACHE_ENV])
-    xdg = env.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "mlgate"
+    """Where fetched packs are kept (mlgate's cache folder)."""
+    from mlgate.paths import cache_dir as root
+
+    return root(env)
 
 
 def offline(env: Mapping[str, str]) -> bool:

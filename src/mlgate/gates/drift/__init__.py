@@ -83,6 +83,13 @@ class DriftConfig(GateConfig):
     exclude_columns: list[str] = Field(default_factory=list)
     categorical: list[str] = Field(default_factory=list)
     metrics: dict[str, Threshold | list[Threshold]] = Field(default_factory=_default_metrics)
+    # keep the reference's numeric profile (order statistics and bin counts) in the cache,
+    # keyed by its sha256: later runs read only the current side (mlgate.gates.drift.profiles)
+    keep_reference_profile: bool = Field(
+        default=False,
+        description="keep the reference's numeric profile in the cache (keyed by its sha256) "
+        "so later runs read only the current side",
+    )
 
 
 class DriftGate(BaseGate[DriftConfig]):
@@ -107,18 +114,7 @@ class DriftGate(BaseGate[DriftConfig]):
 
     def run(self, config: DriftConfig, ctx: RunContext) -> list[CheckResult]:
         """Compute every statistic per column, then judge the configured metrics."""
-        engines = {ctx.engine(config.reference), ctx.engine(config.current)}
-        if engines != {"pandas"}:
-            drifts = _engine_drifts(config, ctx)
-        else:
-            reference, current = ctx.frame(config.reference), ctx.frame(config.current)
-            columns = _columns(config, reference, current, ctx)
-            # numpy sorts release the GIL: columns are compared in parallel threads
-            workers = max(1, min(len(columns), os.cpu_count() or 1))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                drifts = list(
-                    pool.map(lambda c: _column_drift(config, reference, current, c), columns)
-                )
+        drifts = _drifts(config, ctx)
         first = next(iter(config.metrics))
         key = DIRECTIONS[first]
 
@@ -136,59 +132,71 @@ class DriftGate(BaseGate[DriftConfig]):
         return checks
 
 
-def _columns(
-    config: DriftConfig, reference: pd.DataFrame, current: pd.DataFrame, ctx: RunContext
-) -> list[str]:
-    if config.columns is not None:
-        ctx.require_columns(config.reference, reference, config.columns)
-        ctx.require_columns(config.current, current, config.columns)
-        chosen = list(config.columns)
-    else:
-        chosen = [str(c) for c in reference.columns if c in current.columns]
-    chosen = [c for c in chosen if c not in set(config.exclude_columns)]
-    if not chosen:
-        raise GateError(
-            f"inputs `{config.reference}` and `{config.current}` share no column to compare"
-        )
-    return chosen
-
-
 class _Side:
-    """One input's columns for the drift statistics: a pandas frame or an engine's table."""
+    """One input's columns for the drift statistics: a pandas frame (read on first use) or
+    an engine's table."""
 
     def __init__(self, ctx: RunContext, name: str) -> None:
-        self.name = name
+        self.ctx, self.name = ctx, name
         self.table = ctx.table(name) if ctx.engine(name) != "pandas" else None
-        self.frame = ctx.frame(name) if self.table is None else None
+        self._sorted: dict[str, Any] = {}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.ctx.frame(self.name)
 
     def columns(self) -> list[str]:
         if self.table is not None:
             return self.table.columns()
-        assert self.frame is not None
         return [str(c) for c in self.frame.columns]
 
-    def numeric(self, column: str) -> bool:
+    def kinds(self) -> dict[str, str]:
+        """numeric | other per column."""
         import pandas as pd
 
         if self.table is not None:
-            return self.table.kinds()[column] == "numeric"
-        assert self.frame is not None
-        values = self.frame[column]
-        return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+            return {
+                c: "numeric" if k == "numeric" else "other" for c, k in self.table.kinds().items()
+            }
+        out = {}
+        for column in self.frame.columns:
+            values = self.frame[column]
+            numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(
+                values
+            )
+            out[str(column)] = "numeric" if numeric else "other"
+        return out
 
     def sorted(self, column: str) -> Any:
+        """The column's finite values in order (sorted once in memory, or on the engine)."""
         from mlgate.gates.drift.stats import SortedValues
 
-        if self.table is None:
-            assert self.frame is not None
-            return SortedValues(self.frame[column].to_numpy(dtype="float64", na_value=float("nan")))
-        return _TableValues(self.table, column)
+        if column not in self._sorted:
+            if self.table is None:
+                values = self.frame[column].to_numpy(dtype="float64", na_value=float("nan"))
+                self._sorted[column] = SortedValues(values)
+            else:
+                self._sorted[column] = _TableValues(self.table, column)
+        return self._sorted[column]
+
+    def counts_at(self, edges: dict[str, Any]) -> dict[str, tuple[int, Any]]:
+        """(finite values, values <= each edge) per column: one scan on an engine."""
+        if self.table is not None:
+            return self.table.at_or_below_many(edges)
+
+        def one(column: str) -> tuple[int, Any]:
+            values = self.sorted(column)
+            return values.size, values.at_or_below(edges[column])
+
+        # numpy sorts release the GIL: columns are sorted in parallel threads
+        workers = max(1, min(len(edges), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return dict(zip(edges, pool.map(one, edges), strict=True))
 
     def counts(self, column: str) -> Any:
         import pandas as pd
 
         if self.table is None:
-            assert self.frame is not None
             values = self.frame[column].to_numpy(dtype=object)
             return pd.Series(values, dtype=object).fillna("<missing>").value_counts()
         frame = self.table.counts([column])
@@ -207,59 +215,65 @@ class _TableValues:
         return self.table.order_statistics(self.column, ranks, self.size)
 
     def at_or_below(self, edges: Any) -> Any:
-        return self.table.at_or_below(self.column, edges)
+        return self.table.at_or_below_many({self.column: edges})[self.column][1]
 
 
-def _engine_drifts(config: DriftConfig, ctx: RunContext) -> list[ColumnDrift]:
-    """Drift with at least one side on an engine: statistics pushed down, column by column."""
-    from mlgate.gates.drift.stats import counted_drift, sorted_drift
+def _drifts(config: DriftConfig, ctx: RunContext) -> list[ColumnDrift]:
+    """Every column's statistics; numeric reference sides from a kept profile when the
+    reference has not changed (see :mod:`mlgate.gates.drift.profiles`)."""
+    from mlgate.gates.drift.profiles import ProfileStore
+    from mlgate.gates.drift.stats import GRID, _ranks, counted_drift, profile, profile_drift
 
     ref, cur = _Side(ctx, config.reference), _Side(ctx, config.current)
-    have_ref, have_cur = ref.columns(), cur.columns()
-    if config.columns is not None:
-        for side, have in ((ref, have_ref), (cur, have_cur)):
-            for column in config.columns:
-                if column not in have:
-                    hint = did_you_mean(column, have)
-                    raise GateError(f"input `{side.name}` has no column `{column}`{hint}")
-        chosen = list(config.columns)
-    else:
-        chosen = [c for c in have_ref if c in have_cur]
-    chosen = [c for c in chosen if c not in set(config.exclude_columns)]
-    if not chosen:
-        raise GateError(
-            f"inputs `{config.reference}` and `{config.current}` share no column to compare"
-        )
+    kept = ctx.input_sha256(config.reference) if config.keep_reference_profile else None
+    store = ProfileStore.open(kept)
+    ref_kinds = store.kinds if store.kinds is not None else ref.kinds()
+    ref_columns = store.columns if store.columns is not None else ref.columns()
+    cur_kinds = cur.kinds()
+    chosen = _columns(config, ref_columns, list(cur_kinds))
+    numeric = [
+        c
+        for c in chosen
+        if ref_kinds.get(c) == "numeric"
+        and cur_kinds.get(c) == "numeric"
+        and c not in config.categorical
+    ]
+    profiles = {}
+    for column in numeric:
+        kept = store.profile(column)
+        profiles[column] = kept if kept is not None else profile(ref.sorted(column))
+    store.save(ref_columns, ref_kinds, profiles)
+    current = cur.counts_at({c: p.edges for c, p in profiles.items()})
+    # the Wasserstein distance needs the current side's quantiles: sorted only when asked
+    # (or already sorted in memory)
+    fine = "wasserstein" in config.metrics or cur.table is None
     out = []
     for column in chosen:
-        numeric = ref.numeric(column) and cur.numeric(column)
-        if numeric and column not in config.categorical:
-            out.append(sorted_drift(column, ref.sorted(column), cur.sorted(column)))
+        if column in profiles:
+            size, le = current[column]
+            grid = cur.sorted(column).at(_ranks(size, GRID)) if fine and size else None
+            out.append(profile_drift(column, profiles[column], size, le, grid))
         else:
             out.append(counted_drift(column, ref.counts(column), cur.counts(column)))
     return out
 
 
-def _column_drift(
-    config: DriftConfig, reference: pd.DataFrame, current: pd.DataFrame, column: str
-) -> ColumnDrift:
-    import pandas as pd
-
-    from mlgate.gates.drift.stats import categorical_drift, numeric_drift
-
-    ref, cur = reference[column], current[column]
-    numeric = (
-        pd.api.types.is_numeric_dtype(ref)
-        and not pd.api.types.is_bool_dtype(ref)
-        and pd.api.types.is_numeric_dtype(cur)
-    )
-    if numeric and column not in config.categorical:
-        return numeric_drift(
-            column,
-            ref.to_numpy(dtype="float64", na_value=float("nan")),
-            cur.to_numpy(dtype="float64", na_value=float("nan")),
+def _columns(config: DriftConfig, reference: list[str], current: list[str]) -> list[str]:
+    if config.columns is not None:
+        for name, have in ((config.reference, reference), (config.current, current)):
+            for column in config.columns:
+                if column not in have:
+                    hint = did_you_mean(column, have)
+                    raise GateError(f"input `{name}` has no column `{column}`{hint}")
+        chosen = list(config.columns)
+    else:
+        chosen = [c for c in reference if c in current]
+    chosen = [c for c in chosen if c not in set(config.exclude_columns)]
+    if not chosen:
+        raise GateError(
+            f"inputs `{config.reference}` and `{config.current}` share no column to compare"
         )
-    return categorical_drift(column, ref.to_numpy(dtype=object), cur.to_numpy(dtype=object))
+    return chosen
 
 
 def _judge(

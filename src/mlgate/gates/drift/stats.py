@@ -99,48 +99,114 @@ def _ranks(size: int, q: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What the statistics need of a numeric column's reference side: its size, its values
+    at the fine and coarse quantile ranks, and its counts at the bin edges. It depends on
+    the reference alone, so it can be kept (keyed by the reference's sha256) and reused."""
+
+    size: int
+    grid: np.ndarray  # values at the FINE_BINS + 1 'lower' quantile ranks
+    deciles: np.ndarray  # values at the PSI_BINS + 1 ranks
+    edges: np.ndarray  # the inner fine and coarse edges, sorted, unique
+    le: np.ndarray  # reference values <= each edge
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able form (floats round-trip exactly)."""
+        return {
+            "size": self.size,
+            "grid": self.grid.tolist(),
+            "deciles": self.deciles.tolist(),
+            "edges": self.edges.tolist(),
+            "le": self.le.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        """The profile :meth:`to_json` wrote."""
+        return cls(
+            int(data["size"]),
+            np.asarray(data["grid"], dtype=np.float64),
+            np.asarray(data["deciles"], dtype=np.float64),
+            np.asarray(data["edges"], dtype=np.float64),
+            np.asarray(data["le"], dtype=np.int64),
+        )
+
+
+GRID = np.linspace(0, 1, FINE_BINS + 1)
+COARSE = np.linspace(0, 1, PSI_BINS + 1)
+
+
+def profile(ref: Any) -> Profile:
+    """The reference profile of a column from its sorted values (``size``, ``at``,
+    ``at_or_below``: :class:`SortedValues` or an engine's table)."""
+    if ref.size == 0:
+        empty = np.zeros(0)
+        return Profile(0, empty, empty, empty, np.zeros(0, dtype=np.int64))
+    ranks = np.concatenate([_ranks(ref.size, GRID), _ranks(ref.size, COARSE)])
+    values = ref.at(ranks)
+    grid, deciles = values[: GRID.size], values[GRID.size :]
+    edges = profile_edges(grid, deciles)
+    return Profile(int(ref.size), grid, deciles, edges, np.asarray(ref.at_or_below(edges)))
+
+
+def profile_edges(grid: np.ndarray, deciles: np.ndarray) -> np.ndarray:
+    """The inner fine and coarse edges, sorted and unique."""
+    out: np.ndarray = np.unique(np.concatenate([np.unique(grid)[1:-1], np.unique(deciles)[1:-1]]))
+    return out
+
+
 def sorted_drift(column: str, ref: Any, cur: Any) -> ColumnDrift:
     """Statistics of a numeric column from its two sides' order statistics and counts.
 
     ``ref`` and ``cur`` offer ``size``, ``at(ranks)`` and ``at_or_below(edges)``: sorted
     arrays in memory (:class:`SortedValues`) or an engine's table (the same numbers: the
     values at the same ranks, the same counts)."""
-    if ref.size == 0 or cur.size == 0:
+    prof = profile(ref)
+    if prof.size == 0 or cur.size == 0:
+        return profile_drift(column, prof, cur.size, np.zeros(0), None)
+    cur_grid = cur.at(_ranks(cur.size, GRID))
+    return profile_drift(column, prof, cur.size, cur.at_or_below(prof.edges), cur_grid)
+
+
+def profile_drift(
+    column: str,
+    prof: Profile,
+    cur_size: int,
+    cur_le: np.ndarray,
+    cur_grid: np.ndarray | None,
+) -> ColumnDrift:
+    """Statistics from the reference profile and the current side's counts at its edges
+    (``cur_grid``, the current values at the fine ranks, only for the Wasserstein
+    distance: without it, that statistic is left out)."""
+    if prof.size == 0 or cur_size == 0:
         nan = float("nan")
-        return ColumnDrift(column, "numeric", dict.fromkeys(NUMERIC, nan), ref.size, cur.size)
-    grid = np.linspace(0, 1, FINE_BINS + 1)
-    coarse = np.linspace(0, 1, PSI_BINS + 1)
-    ref_ranks = np.concatenate([_ranks(ref.size, grid), _ranks(ref.size, coarse)])
-    ref_at = ref.at(ref_ranks)
-    ref_grid, ref_deciles = ref_at[: grid.size], ref_at[grid.size :]
-    cur_grid = cur.at(_ranks(cur.size, grid))
-    inner = np.unique(ref_grid)[1:-1]
-    deciles = np.unique(ref_deciles)[1:-1]
-    edges = np.unique(np.concatenate([inner, deciles]))
-    # cumulative counts at the bin edges, one pass per side
-    ref_le, cur_le = ref.at_or_below(edges), cur.at_or_below(edges)
+        return ColumnDrift(column, "numeric", dict.fromkeys(NUMERIC, nan), prof.size, cur_size)
+    inner = np.unique(prof.grid)[1:-1]
+    deciles = np.unique(prof.deciles)[1:-1]
+    edges = prof.edges
     pick_inner, pick_deciles = np.searchsorted(edges, inner), np.searchsorted(edges, deciles)
-    ref_cum = np.append(ref_le[pick_inner], ref.size)
-    cur_cum = np.append(cur_le[pick_inner], cur.size)
+    ref_cum = np.append(prof.le[pick_inner], prof.size)
+    cur_cum = np.append(cur_le[pick_inner], cur_size)
     ref_hist, cur_hist = np.diff(ref_cum, prepend=0), np.diff(cur_cum, prepend=0)
-    ref_coarse = np.diff(np.append(ref_le[pick_deciles], ref.size), prepend=0)
-    cur_coarse = np.diff(np.append(cur_le[pick_deciles], cur.size), prepend=0)
-    ks = float(np.max(np.abs(ref_cum / ref.size - cur_cum / cur.size)))
-    wasserstein = float(np.mean(np.abs(ref_grid - cur_grid)))
+    ref_coarse = np.diff(np.append(prof.le[pick_deciles], prof.size), prepend=0)
+    cur_coarse = np.diff(np.append(cur_le[pick_deciles], cur_size), prepend=0)
+    ks = float(np.max(np.abs(ref_cum / prof.size - cur_cum / cur_size)))
     stats = {
         "psi": _psi(ref_coarse, cur_coarse),
         "ks": ks,
-        "ks_pvalue": _ks_pvalue(ks, ref.size, cur.size),
+        "ks_pvalue": _ks_pvalue(ks, prof.size, cur_size),
         "js": _js(ref_hist, cur_hist),
-        "wasserstein": wasserstein,
     }
-    edges_shown = [float(ref_grid[0]), *map(float, deciles), float(ref_grid[-1])]
+    if cur_grid is not None:
+        stats["wasserstein"] = float(np.mean(np.abs(prof.grid - cur_grid)))
+    edges_shown = [float(prof.grid[0]), *map(float, deciles), float(prof.grid[-1])]
     histogram = {
         "edges": [round(e, 6) for e in edges_shown],
         "reference": _shares(ref_coarse),
         "current": _shares(cur_coarse),
     }
-    return ColumnDrift(column, "numeric", stats, int(ref.size), int(cur.size), histogram)
+    return ColumnDrift(column, "numeric", stats, prof.size, int(cur_size), histogram)
 
 
 def categorical_drift(column: str, ref: Any, cur: Any) -> ColumnDrift:
