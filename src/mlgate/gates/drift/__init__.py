@@ -225,8 +225,8 @@ def _drifts(config: DriftConfig, ctx: RunContext) -> list[ColumnDrift]:
     from mlgate.gates.drift.stats import GRID, _ranks, counted_drift, profile, profile_drift
 
     ref, cur = _Side(ctx, config.reference), _Side(ctx, config.current)
-    kept = ctx.input_sha256(config.reference) if config.keep_reference_profile else None
-    store = ProfileStore.open(kept)
+    digest = ctx.input_sha256(config.reference) if config.keep_reference_profile else None
+    store = ProfileStore.open(digest)
     ref_kinds = store.kinds if store.kinds is not None else ref.kinds()
     ref_columns = store.columns if store.columns is not None else ref.columns()
     cur_kinds = cur.kinds()
