@@ -150,6 +150,18 @@ class Table:
         out: pd.DataFrame = frame.reset_index(drop=True)
         return out
 
+    def has_more_distinct(self, column: str, limit: int) -> bool:
+        """Whether ``column`` has more than ``limit`` distinct non-null values: a HyperLogLog
+        estimate decides when it is far from the limit (its error is a few percent), an
+        exact count up to ``limit + 1`` otherwise."""
+        c = self._q(column)
+        estimate = float(self._scalar(f"SELECT approx_count_distinct({c}) FROM {{t}}") or 0)
+        if estimate > 1.5 * limit:
+            return True
+        if estimate < limit / 1.5:
+            return False
+        return self.distinct_count(column, limit) > limit
+
     def distinct_count(self, column: str, limit: int) -> int:
         """Distinct non-null values of ``column``, counted up to ``limit + 1``."""
         c = self._q(column)

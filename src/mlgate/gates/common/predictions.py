@@ -139,7 +139,7 @@ def _counted(
     sums: dict[str, str] = {}
     if config.task == "binary" and scores:
         score = scores[0]
-        if table.distinct_count(score, EXACT_SCORES) > EXACT_SCORES:
+        if table.has_more_distinct(score, EXACT_SCORES):
             rounded[score] = SCORE_LEVELS
             s = f"CAST({table.q(score)} AS DOUBLE)"
             lo, hi = repr(EPS), repr(1 - EPS)
