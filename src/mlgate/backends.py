@@ -171,6 +171,16 @@ class Table:
         )
         return int(self._scalar(sql))
 
+    def integer(self, column: str) -> bool:
+        """Whether ``column`` holds integers."""
+        import pyarrow.types as t
+
+        return bool(t.is_integer(self.schema().field(column).type))
+
+    def max_abs(self, column: str) -> float:
+        """The largest absolute value of a numeric column (0 when it has none)."""
+        return float(self._scalar(f"SELECT max(abs({self._q(column)})) FROM {{t}}") or 0)
+
     def finite_count(self, column: str) -> int:
         """Number of finite numeric values of ``column``."""
         return int(self._scalar(f"SELECT count(*) FROM {{t}} WHERE {self._finite(column)}"))
@@ -227,6 +237,11 @@ class Table:
         """The rows of ``columns`` as Arrow record batches (a row scan, streamed)."""
         cols = ", ".join(self._q(c) for c in columns)
         return self._batches(f"SELECT {cols} FROM {{t}}")
+
+    def native(self) -> Any:
+        """The engine's own handle of the data (a Spark DataFrame, a DuckDB relation), for
+        libraries that run on the engine themselves (Great Expectations on Spark)."""
+        raise NotImplementedError
 
     def to_pandas(self, limit: int = PANDAS_ROWS, why: str = "") -> pd.DataFrame:
         """The whole input as a pandas frame, refused above ``limit`` rows."""
@@ -295,6 +310,9 @@ class DuckDBTable(Table):
 
             self._con = duckdb.connect(config=_duckdb_config())
         return self._con
+
+    def native(self) -> Any:
+        return self._run("SELECT * FROM {t}")
 
     def _sql(self, sql: str) -> str:
         return sql.replace("{t}", self.source)
@@ -420,6 +438,9 @@ class SparkTable(Table):
             except Exception as exc:
                 raise InputError(f"input `{self.name}` on spark: {_first_line(exc)}") from None
         return self._df
+
+    def native(self) -> Any:
+        return self.df
 
     def _q(self, name: str) -> str:
         return _bq(name)

@@ -1,6 +1,7 @@
 """The same policy gives the same verdicts and numbers on pandas, DuckDB and Spark.
 
-Every gate type runs over the same Parquet data on each engine; the JSON reports are
+Every gate type but deepchecks and governance (which read no dataset of this kind) runs over
+the same Parquet data on each engine; the JSON reports are
 compared check by check: outcomes always, values exactly where the engine counts (counts,
 count-based metrics, rank metrics on scores that are counted as they are, drift quantiles
 and histograms), intervals of resampled rank and row metrics within Monte Carlo error (the
@@ -33,6 +34,11 @@ def predictions(n: int, seed: int, shift: float = 0.0) -> pa.Table:
     score = np.round(1 / (1 + np.exp(-logit)), 3)  # counted as they are: exact on engines
     label = (rng.random(n) < score).astype(np.int64)
     city = rng.choice(["Lyon", "Graz", "Porto", None], n, p=[0.3, 0.3, 0.3, 0.1])
+    note = np.where(
+        rng.random(n) < 0.02,
+        np.char.add(np.char.add("mail ", rng.choice(["ana", "bo", "cy"], n)), "@example.org"),
+        "no contact",
+    )
     return pa.table(
         {
             "label": label,
@@ -43,6 +49,7 @@ def predictions(n: int, seed: int, shift: float = 0.0) -> pa.Table:
             "age": age,
             "income": income,
             "city": pa.array(city, type=pa.string()),
+            "note": pa.array(note.tolist(), type=pa.string()),
         }
     )
 
@@ -87,7 +94,12 @@ gates:
       ks: {{max: 0.1}}
       js: {{max: 0.2}}
       wasserstein: {{max: 1000000}}
+    exclude_columns: [note]
       chi2_pvalue: {{min: 0.001}}
+  - id: pii
+    type: pii
+    data: current
+    max_findings: 0
   - id: data
     type: data
     data: current

@@ -147,8 +147,10 @@ class DataGate(BaseGate[DataConfig]):
 
     def run(self, config: DataConfig, ctx: RunContext) -> list[CheckResult]:
         """Validate the dataset with GX once; one check per expectation."""
-        frame = ctx.frame(config.data)
         planned = _schema_expectations(config) + _inline(config) + _suite(config, ctx)
+        if ctx.engine(config.data) == "spark":  # GX's own Spark execution engine
+            return _validate(config, ctx, ctx.table(config.data).native(), planned, spark=True)
+        frame = ctx.frame(config.data)
         return _validate(config, ctx, frame, planned)
 
 
@@ -235,17 +237,25 @@ def _gx() -> Any:
 
 
 def _validate(
-    config: DataConfig, ctx: RunContext, frame: pd.DataFrame, planned: list[Planned]
+    config: DataConfig,
+    ctx: RunContext,
+    frame: pd.DataFrame | Any,
+    planned: list[Planned],
+    spark: bool = False,
 ) -> list[CheckResult]:
+    """Validate ``frame`` (pandas, or a Spark DataFrame with ``spark``) with GX."""
     gx = _gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch_definition = (
-        context.data_sources.add_pandas("mlgate")
-        .add_dataframe_asset(ctx.gate_id)
-        .add_batch_definition_whole_dataframe("all")
+    source = (
+        context.data_sources.add_spark("mlgate")
+        if spark
+        else context.data_sources.add_pandas("mlgate")
+    )
+    batch_definition = source.add_dataframe_asset(ctx.gate_id).add_batch_definition_whole_dataframe(
+        "all"
     )
     suite = context.suites.add(gx.ExpectationSuite(name=ctx.gate_id))
     entries = []

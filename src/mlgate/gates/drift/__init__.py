@@ -179,16 +179,25 @@ class _Side:
                 self._sorted[column] = _TableValues(self.table, column)
         return self._sorted[column]
 
-    def counts_at(self, edges: dict[str, Any]) -> dict[str, tuple[int, Any]]:
-        """(finite values, values <= each edge) per column: one scan on an engine."""
+    def counts_at(self, edges: dict[str, Any], sort: bool) -> dict[str, tuple[int, Any]]:
+        """(finite values, values <= each edge) per column: one scan on an engine; in memory
+        by binary search of each value among the edges, or from the sorted column when it
+        is sorted anyway (``sort``: the Wasserstein distance needs its quantiles)."""
         if self.table is not None:
             return self.table.at_or_below_many(edges)
+        import numpy as np
 
         def one(column: str) -> tuple[int, Any]:
-            values = self.sorted(column)
-            return values.size, values.at_or_below(edges[column])
+            if sort:
+                values = self.sorted(column)
+                return values.size, values.at_or_below(edges[column])
+            raw = self.frame[column].to_numpy(dtype="float64", na_value=float("nan"))
+            finite = raw[np.isfinite(raw)]
+            bounds = edges[column]
+            bins = np.bincount(np.searchsorted(bounds, finite), minlength=len(bounds) + 1)
+            return int(finite.size), np.cumsum(bins)[:-1]
 
-        # numpy sorts release the GIL: columns are sorted in parallel threads
+        # numpy releases the GIL: columns are counted in parallel threads
         workers = max(1, min(len(edges), os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return dict(zip(edges, pool.map(one, edges), strict=True))
@@ -243,10 +252,9 @@ def _drifts(config: DriftConfig, ctx: RunContext) -> list[ColumnDrift]:
         kept = store.profile(column)
         profiles[column] = kept if kept is not None else profile(ref.sorted(column))
     store.save(ref_columns, ref_kinds, profiles)
-    current = cur.counts_at({c: p.edges for c, p in profiles.items()})
     # the Wasserstein distance needs the current side's quantiles: sorted only when asked
-    # (or already sorted in memory)
-    fine = "wasserstein" in config.metrics or cur.table is None
+    fine = "wasserstein" in config.metrics
+    current = cur.counts_at({c: p.edges for c, p in profiles.items()}, sort=fine)
     out = []
     for column in chosen:
         if column in profiles:

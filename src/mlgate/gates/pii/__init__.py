@@ -98,6 +98,7 @@ from mlgate.thresholds import Direction, Threshold
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mlgate.backends import Table
     from mlgate.gates.base import RunContext
     from mlgate.gates.pii.detect import Entity, Findings
     from mlgate.gates.pii.presidio import PresidioScanner
@@ -260,9 +261,17 @@ class PiiGate(BaseGate[PiiConfig]):
         scanned = 0
         flagged: list[dict[str, str]] = []
         special: list[dict[str, Any]] = []
-        if config.data is not None:
+        if config.data is not None and ctx.engine(config.data) != "pandas":
+            table = ctx.table(config.data)
+            flagged = _column_signals(config, table.columns())
+            declared = ctx.declared_sensitive(config.data)
+            special = _special_columns(config, table.columns(), declared)
+            count, found = _scan_table(config, table, entities, allowed, ctx.today, presidio)
+            scanned += count
+            places += found
+        elif config.data is not None:
             frame = ctx.frame(config.data)
-            flagged = _column_signals(config, frame)
+            flagged = _column_signals(config, list(map(str, frame.columns)))
             special = _special_columns(config, frame, ctx.declared_sensitive(config.data))
             count, found = _scan_frame(config, frame, entities, allowed, ctx.today, presidio)
             scanned += count
@@ -315,12 +324,12 @@ def _allow(config: PiiConfig) -> Any:
     return allowed
 
 
-def _column_signals(config: PiiConfig, frame: pd.DataFrame) -> list[dict[str, str]]:
+def _column_signals(config: PiiConfig, columns: list[str]) -> list[dict[str, str]]:
     from mlgate.gates.pii.detect import column_signal
 
     skip = set(config.allow.columns)
     out = []
-    for column in frame.columns:
+    for column in columns:
         signal = column_signal(str(column))
         if signal and str(column) not in skip:
             out.append({"column": str(column), "signal": signal})
@@ -328,14 +337,15 @@ def _column_signals(config: PiiConfig, frame: pd.DataFrame) -> list[dict[str, st
 
 
 def _special_columns(
-    config: PiiConfig, frame: pd.DataFrame, declared: dict[str, list[str]]
+    config: PiiConfig, frame: pd.DataFrame | list[str], declared: dict[str, list[str]]
 ) -> list[dict[str, Any]]:
     """Columns whose names say GDPR Art. 9 special categories, and why each is there."""
     from mlgate.gates.pii.detect import special_category
 
     purposes = {use.column: use.purpose for use in config.special_categories.allow}
     out = []
-    for column in map(str, frame.columns):
+    names = frame if isinstance(frame, list) else list(map(str, frame.columns))
+    for column in names:
         category = special_category(column)
         if category is None and column not in purposes:
             continue
@@ -437,6 +447,71 @@ def _scan_frame(
         found = _scan_texts(array, positions, entities, allowed, people, signal, today, presidio)
         if found:
             out.append((f"column {column} (rows, from 0)", found))
+    return scanned, out
+
+
+def _table_columns(config: PiiConfig, table: Table) -> list[str]:
+    """The columns an engine input's scan reads (the choice of :func:`_string_columns`)."""
+    from mlgate.gates.pii.detect import column_signal
+
+    have, kinds = table.columns(), table.kinds()
+    if config.columns is not None:
+        table.require(config.columns)
+        chosen = list(config.columns)
+    else:
+        chosen = []
+        for column in have:
+            kind = kinds[column]
+            if kind == "string":
+                chosen.append(column)
+            elif kind == "numeric" and table.integer(column) and table.max_abs(column) >= 10**11:
+                chosen.append(column)  # long integers: card numbers stored as numbers
+            elif column_signal(column) == "date_of_birth":
+                chosen.append(column)
+    skip = set(config.exclude_columns) | set(config.allow.columns)
+    return [c for c in chosen if c not in skip]
+
+
+def _scan_table(
+    config: PiiConfig,
+    table: Table,
+    entities: dict[str, Entity],
+    allowed: Any,
+    today: dt.date,
+    presidio: PresidioScanner | None,
+) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
+    """An engine input scanned column by column in record batches (1M rows each): the same
+    detector per batch, counts added, positions and masked examples kept bounded. Column
+    judgements (a column of names, a column of all-digit ids) are made per batch."""
+    import numpy as np
+
+    from mlgate.gates.pii.detect import Findings, column_signal
+
+    if config.sample is not None:
+        raise GateError(
+            f"input `{config.data}` is on {table.engine}: `sample:` draws rows from a pandas "
+            "frame; remove it (the engine scans every row in batches)"
+        )
+    out = []
+    scanned = 0
+    people = _people(config)
+    for column in _table_columns(config, table):
+        signal = column_signal(column)
+        merged: dict[str, Findings] = {}
+        offset = 0
+        for batch in table.batches([column]):
+            series = batch.column(0).to_pandas()
+            array, count = _as_strings(series)
+            scanned += count
+            positions = np.arange(offset, offset + len(series))
+            offset += len(series)
+            found = _scan_texts(
+                array, positions, entities, allowed, people, signal, today, presidio
+            )
+            for name, findings in found.items():
+                merged.setdefault(name, Findings()).merge(findings)
+        if merged:
+            out.append((f"column {column} (rows, from 0)", merged))
     return scanned, out
 
 
