@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,14 @@ class Table:
     def __init__(self, name: str) -> None:
         self.name = name
         self._rows: int | None = None
+        # told what is being scanned, for a progress line on a terminal (or None)
+        self.progress: Callable[[str], object] | None = None
+
+    def note(self, what: str) -> None:
+        """Say what the engine is doing now (``progress``)."""
+        if self.progress is not None:
+            rows = f" ({self._rows:,} rows)" if self._rows is not None else ""
+            self.progress(f"{self.name} on {self.engine}{rows}: {what}")
 
     # -- shape
     def schema(self) -> pa.Schema:
@@ -124,6 +132,7 @@ class Table:
         ``sums``: extra columns, each the sum of a SQL expression over the group's rows.
         """
         rounded = rounded or {}
+        self.note(f"counting groups of {', '.join(keys) or 'rows'}")
         exprs = []
         for i, key in enumerate(keys):
             col = self._q(key)
@@ -193,6 +202,7 @@ class Table:
         import numpy as np
 
         unique = np.unique(ranks)
+        self.note(f"sorting {column}")
         c = f"CAST({self._q(column)} AS DOUBLE)"
         wanted = ", ".join(str(int(r)) for r in unique)
         sql = (
@@ -351,6 +361,7 @@ class DuckDBTable(Table):
 
         if not edges:
             return {}
+        self.note(f"histograms of {', '.join(edges)}")
         parts, params = [], {}
         for i, (column, bounds) in enumerate(edges.items()):
             finite = self._finite(column)

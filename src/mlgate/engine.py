@@ -69,6 +69,8 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
     for n, spec in enumerate(policy.gates):
         if options.progress:
             options.progress("start", spec.id, n, total)
+            hook = options.progress
+            store.progress = lambda text, n=n, hook=hook: hook("detail", text, n, total)
         ctx = RunContext(policy, spec, store, baseline, baseline_missing, options.today)
         results.append(_run_gate(spec, ctx, options))
         if options.progress:

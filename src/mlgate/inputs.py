@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -82,6 +83,8 @@ class InputStore:
         self._metrics: dict[str, dict[str, float]] = {}
         self._scratch: Path | None = None
         self._engines: dict[str, str] = {}
+        # what an engine is scanning, for the terminal's progress line (set by the engine)
+        self.progress: Callable[[str], None] | None = None
         self.forced_engine = os.environ.get("MLGATE_ENGINE", "")
         if self.forced_engine not in ("", "duckdb", "spark"):
             raise UsageError(
@@ -156,6 +159,7 @@ class InputStore:
                 self._tables[name] = SparkTable(name, make)
             else:
                 raise InputError(f"input `{name}` is read by pandas, not by an engine")
+            self._tables[name].progress = lambda text: self.progress and self.progress(text)
             self.loads[name] = self.loads.get(name, 0) + 1
         return self._tables[name]
 

@@ -170,3 +170,51 @@ def test_mlgate_engine_moves_every_input_not_pinned_to_pandas(
     done = cli("check", tmp_path / "p.yaml")
     assert done.code == 2
     assert "MLGATE_ENGINE is 'polars'; it names an engine: duckdb or spark" in done.err
+
+
+def test_a_terminal_sees_what_the_engine_scans(tmp_path: Path) -> None:
+    """On a terminal the progress line names the gate and what the engine is doing; in a
+    pipe (CI logs) nothing of it is printed."""
+    import os
+    import pty
+
+    table(tmp_path / "t.parquet", n=3000)
+    (tmp_path / "p.yaml").write_text(
+        "version: 1\ninputs:\n"
+        "  t: {path: t.parquet, engine: duckdb}\n"
+        "gates:\n"
+        "  - {id: pii, type: pii, data: t}\n"
+        "  - {id: drift, type: drift, reference: t, current: t, columns: [s]}\n"
+    )
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlgate", "check", "p.yaml", "-f", "json", "-o", "r.json"],
+        cwd=tmp_path,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "200", "TERM": "xterm"},
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0
+    text = seen.decode(errors="replace")
+    assert "running gate pii (1/2)" in text
+    assert "t on duckdb" in text
+    assert "rows scanned for personal data" in text
+    assert "histograms of s" in text
+    piped = subprocess.run(
+        [sys.executable, "-m", "mlgate", "check", "p.yaml", "-q", "-f", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "on duckdb" not in piped.stderr

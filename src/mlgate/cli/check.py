@@ -354,11 +354,16 @@ def _progress_hook() -> ProgressHook | None:
 
     status = Status("", console=Console(stderr=True))
 
+    current = [""]
+
     def hook(event: str, gate_id: str, done: int, total: int) -> None:
         if event == "start":
-            status.update(f"mlgate: running gate {gate_id} ({done + 1}/{total})")
+            current[0] = f"mlgate: running gate {gate_id} ({done + 1}/{total})"
+            status.update(current[0])
             if done == 0:
                 status.start()
+        elif event == "detail":  # an engine at work: gate_id holds what it scans
+            status.update(f"{current[0]}: {gate_id}")
         elif done == total:
             status.stop()
 

@@ -505,6 +505,7 @@ def _scan_table(
             scanned += count
             positions = np.arange(offset, offset + len(series))
             offset += len(series)
+            table.note(f"{column}: {offset:,} rows scanned for personal data")
             found = _scan_texts(
                 array, positions, entities, allowed, people, signal, today, presidio
             )
