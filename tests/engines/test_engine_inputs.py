@@ -68,6 +68,8 @@ def test_a_gate_that_reads_a_pandas_frame_is_refused_above_pandas_rows(
         "version: 1\ninputs:\n"
         "  t: {path: t.parquet, engine: duckdb, pandas_rows: 100}\n"
         "gates:\n"
+        "  - {id: data, type: data, data: t,\n"
+        "     expectations: [{expect_column_values_to_not_be_null: {column: y}}]}\n"
         "  - {id: pii, type: pii, data: t}\n"
         "  - {id: perf, type: performance, data: t, task: binary, label: y, prediction: p,\n"
         "     metrics: {accuracy: {min: 0.5}}}\n"
@@ -76,10 +78,12 @@ def test_a_gate_that_reads_a_pandas_frame_is_refused_above_pandas_rows(
     assert done.code == 1, done.err
     gates = {g["id"]: g for g in json.loads(done.out)["gates"]}
     assert gates["perf"]["outcome"] == "pass"  # counted on DuckDB: no frame needed
-    assert gates["pii"]["outcome"] == "error"
-    assert "input `t` has 300 rows on duckdb" in gates["pii"]["message"]
-    assert "refused above 100 rows" in gates["pii"]["message"]
-    assert "pandas_rows:" in gates["pii"]["message"]
+    assert gates["pii"]["outcome"] == "pass"  # scanned in record batches
+    # Great Expectations runs on pandas for a DuckDB input: refused above pandas_rows
+    assert gates["data"]["outcome"] == "error"
+    assert "input `t` has 300 rows on duckdb" in gates["data"]["message"]
+    assert "refused above 100 rows" in gates["data"]["message"]
+    assert "pandas_rows:" in gates["data"]["message"]
 
 
 def test_model_predictions_are_not_made_on_an_engine(cli: Run, tmp_path: Path) -> None:

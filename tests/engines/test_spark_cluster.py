@@ -47,6 +47,7 @@ def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "SPARK_WORKER_DIR": str(logs / "work"),
     }
     cls = str(home / "bin" / "spark-class")
+    files = [(logs / f"{name}.log").open("w") for name in ("master", "worker0", "worker1")]
     procs = [
         subprocess.Popen(
             [
@@ -60,7 +61,7 @@ def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 str(ui),
             ],
             env=env,
-            stdout=(logs / "master.log").open("w"),
+            stdout=files[0],
             stderr=subprocess.STDOUT,
         )
     ]
@@ -82,7 +83,7 @@ def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     str(free_port()),
                 ],
                 env=env,
-                stdout=(logs / f"worker{i}.log").open("w"),
+                stdout=files[i + 1],
                 stderr=subprocess.STDOUT,
             )
         )
@@ -111,6 +112,9 @@ def spark_master(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
+        for file in files:
+            file.close()
 
 
 def test_the_lakehouse_policy_on_a_standalone_cluster(

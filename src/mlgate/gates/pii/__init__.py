@@ -480,9 +480,10 @@ def _scan_table(
     today: dt.date,
     presidio: PresidioScanner | None,
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
-    """An engine input scanned column by column in record batches (1M rows each): the same
-    detector per batch, counts added, positions and masked examples kept bounded. Column
-    judgements (a column of names, a column of all-digit ids) are made per batch."""
+    """An engine input scanned column by column, in chunks of up to 5,000,000 rows (the
+    engine's record batches put together): the same detector per chunk, counts added,
+    positions and masked examples kept bounded. Column judgements (a column of names, a
+    column of all-digit ids) are made per chunk: for the whole column up to 5M rows."""
     import numpy as np
 
     from mlgate.gates.pii.detect import Findings, column_signal
@@ -499,12 +500,11 @@ def _scan_table(
         signal = column_signal(column)
         merged: dict[str, Findings] = {}
         offset = 0
-        for batch in table.batches([column]):
-            series = batch.column(0).to_pandas()
-            array, count = _as_strings(series)
+        for chunk in _chunks(table.batches([column]), CHUNK_ROWS):
+            array, count = _arrow_strings(chunk)
             scanned += count
-            positions = np.arange(offset, offset + len(series))
-            offset += len(series)
+            positions = np.arange(offset, offset + len(chunk))
+            offset += len(chunk)
             table.note(f"{column}: {offset:,} rows scanned for personal data")
             found = _scan_texts(
                 array, positions, entities, allowed, people, signal, today, presidio
@@ -514,6 +514,37 @@ def _scan_table(
         if merged:
             out.append((f"column {column} (rows, from 0)", merged))
     return scanned, out
+
+
+CHUNK_ROWS = 5_000_000
+
+
+def _chunks(batches: Any, rows: int) -> Any:
+    """One column's record batches put together into arrays of up to ``rows`` rows."""
+    import pyarrow as pa
+
+    parts: list[Any] = []
+    size = 0
+    for batch in batches:
+        parts.append(batch.column(0))
+        size += batch.num_rows
+        if size >= rows:
+            yield pa.concat_arrays(parts)
+            parts, size = [], 0
+    if parts:
+        yield pa.concat_arrays(parts)
+
+
+def _arrow_strings(array: Any) -> tuple[Any, int]:
+    """An engine's column chunk as a pyarrow string array (strings as they are; numbers and
+    dates written as pandas writes them, as on the pandas path) and its count."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(array.type):
+        array = array.cast(pa.string())
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array, len(array) - array.null_count
+    return _as_strings(array.to_pandas())
 
 
 def _as_strings(series: pd.Series) -> tuple[Any, int]:
