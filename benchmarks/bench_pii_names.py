@@ -150,6 +150,8 @@ def precision(columns: int, rows: int) -> dict[str, Any]:
         "colour": english.color_name,
         "charge_desc": lambda: rng.choice(CHARGES),
         "product": lambda: rng.choice(PRODUCTS),
+        # a hard negative found on the lakehouse example: west + north were half the cells
+        "region": lambda: rng.choice(["west", "north", "east", "south", "West", "North"]),
     }
     out = {}
     for column, make in sources.items():

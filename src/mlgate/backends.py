@@ -180,6 +180,38 @@ class Table:
         )
         return int(self._scalar(sql))
 
+    def column_stats(self, numeric: Sequence[str]) -> dict[str, tuple[int, Any, Any]]:
+        """Per column in one scan: (non-null values, min, max); min and max of ``numeric``
+        columns only (None for the others)."""
+        columns = self.columns()
+        parts = []
+        for column in columns:
+            c = self._q(column)
+            parts.append(f"count({c})")
+            if column in numeric:
+                parts += [f"min({c})", f"max({c})"]
+        row = self._frame(f"SELECT {', '.join(parts)} FROM {{t}}").iloc[0].tolist()
+        out: dict[str, tuple[int, Any, Any]] = {}
+        i = 0
+        for column in columns:
+            if column in numeric:
+                out[column] = (int(row[i]), row[i + 1], row[i + 2])
+                i += 3
+            else:
+                out[column] = (int(row[i]), None, None)
+                i += 1
+        return out
+
+    def distinct_values(self, column: str, limit: int) -> list[Any] | None:
+        """The distinct non-null values of ``column``, or None when it has more than
+        ``limit``."""
+        c = self._q(column)
+        frame = self._frame(
+            f"SELECT DISTINCT {c} AS v FROM {{t}} WHERE {c} IS NOT NULL LIMIT {limit + 1}"
+        )
+        values = frame["v"].tolist()
+        return values if len(values) <= limit else None
+
     def integer(self, column: str) -> bool:
         """Whether ``column`` holds integers."""
         import pyarrow.types as t
@@ -262,7 +294,9 @@ class Table:
                 f"reads it as a pandas frame, which is refused above {limit:,} rows (raise "
                 "`pandas_rows:` on the input if it fits in memory)"
             )
-        return self._frame("SELECT * FROM {t}")
+        # dates as datetime64, as pandas reads them from a file (Great Expectations' types)
+        frame: pd.DataFrame = self._arrow_table("SELECT * FROM {t}").to_pandas(date_as_object=False)
+        return frame
 
     def q(self, name: str) -> str:
         """``name`` as a quoted identifier in this engine's SQL."""
@@ -280,6 +314,10 @@ class Table:
         raise NotImplementedError
 
     def _frame(self, sql: str) -> pd.DataFrame:
+        frame: pd.DataFrame = self._arrow_table(sql).to_pandas()
+        return frame
+
+    def _arrow_table(self, sql: str) -> pa.Table:
         raise NotImplementedError
 
     def _batches(self, sql: str) -> Iterator[pa.RecordBatch]:
@@ -343,9 +381,8 @@ class DuckDBTable(Table):
     def _scalar(self, sql: str) -> Any:
         return self._run(sql).fetchall()[0][0]
 
-    def _frame(self, sql: str) -> pd.DataFrame:
-        frame: pd.DataFrame = _arrow(self._run(sql)).to_pandas()
-        return frame
+    def _arrow_table(self, sql: str) -> pa.Table:
+        return _arrow(self._run(sql))
 
     def _batches(self, sql: str) -> Iterator[pa.RecordBatch]:
         relation = self._run(sql)
@@ -478,9 +515,9 @@ class SparkTable(Table):
     def _scalar(self, sql: str) -> Any:
         return self._sql(sql).collect()[0][0]
 
-    def _frame(self, sql: str) -> pd.DataFrame:
-        frame: pd.DataFrame = self._sql(sql).toArrow().to_pandas()
-        return frame
+    def _arrow_table(self, sql: str) -> pa.Table:
+        table: pa.Table = self._sql(sql).toArrow()
+        return table
 
     def _batches(self, sql: str) -> Iterator[pa.RecordBatch]:
         table = self._sql(sql).toArrow()  # collected per query; the gates ask for one column

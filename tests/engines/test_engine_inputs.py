@@ -222,3 +222,28 @@ def test_a_terminal_sees_what_the_engine_scans(tmp_path: Path) -> None:
         check=False,
     )
     assert "on duckdb" not in piped.stderr
+
+
+def test_init_profiles_a_partitioned_folder_through_duckdb(
+    user_mlgate: Run, tmp_path: Path
+) -> None:
+    """`mlgate init --data FOLDER` profiles on DuckDB (counts, ranges and value sets by the
+    engine); the starter policy passes on the data it was made from — the hive partition
+    column included, and the `region` column of compass directions not taken for names."""
+    repo = tmp_path / "lakehouse"
+    shutil.copytree(ROOT / "examples" / "lakehouse", repo, ignore=shutil.ignore_patterns("data"))
+    subprocess.run(
+        [sys.executable, "generate.py", "--rows", "30000"], cwd=repo, check=True, timeout=120
+    )
+    done = user_mlgate(
+        "init", "--data", "data/scored", "--label", "label", "--out", "starter.yaml", cwd=repo
+    )
+    assert done.code == 0, done.err
+    text = (repo / "starter.yaml").read_text()
+    assert "(30,000 rows)" in text
+    assert 'data: {path: "data/scored", engine: duckdb}' in text
+    assert '"sex": ["female", "male"]' in text
+    assert '"day": datetime' in text
+    assert "it cannot run on DuckDB" in text
+    check = user_mlgate("check", "starter.yaml", "-f", "json", cwd=repo)
+    assert check.code == 0, check.out[-3000:]

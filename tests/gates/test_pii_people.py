@@ -61,6 +61,23 @@ def test_name_cells() -> None:
     }
 
 
+def test_a_column_of_compass_directions_is_no_column_of_names() -> None:
+    """Hard negative from the lakehouse example: `region` holding north/south/east/west. "West"
+    and "North" are first names in some locale lists; a place word alone is none (before, a
+    column where west + north made half the cells was judged a column of first names)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from mlgate.gates.pii.names import scan_names
+
+    lex = lexicon()
+    for word in ("west", "North", "East", "south"):  # a surname alone counts only in a
+        assert name_cell_kind(word, lex) in (None, "surname")  # column named for names
+    cells = ["west"] * 260 + ["north"] * 250 + ["east"] * 250 + ["south"] * 240
+    found = scan_names(pa.array(cells), np.arange(len(cells)), None, lambda v: False, True)
+    assert found is None
+
+
 def test_name_pairs_in_free_text() -> None:
     lex = lexicon()
     text = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     "--data",
     "data",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The dataset to profile (csv, parquet, jsonl, ...).",
+    type=click.Path(path_type=Path),
+    help="The dataset to profile (csv, parquet, jsonl, ...; a folder of Parquet files, or a "
+    "file over 256 MiB, is profiled by DuckDB).",
 )
 @click.option("--label", help="The label column, if the data has one.")
 @click.option(
@@ -42,22 +43,30 @@ def init(data: Path, label: str | None, out: Path, force: bool) -> int:
     from mlgate.inputs import read_frame
     from mlgate.policy import load_policy
     from mlgate.policy.model import DATA_FORMATS, InputSpec
-    from mlgate.policy.starter import starter_policy
+    from mlgate.policy.starter import frame_columns, starter_policy, table_columns
 
     if out.exists() and not force:
         raise UsageError(f"{out} exists; not overwriting it (use --force)")
-    fmt = detect_format(data)
-    if fmt not in DATA_FORMATS:
-        raise UsageError(f"{data}: not a dataset file (csv, tsv, parquet, jsonl, json, feather)")
-    if not data.is_file():
-        raise UsageError(f"{data} not found")
-    frame = read_frame("data", data, fmt, InputSpec(path=str(data)))
-    if label is not None and label not in frame.columns:
-        raise UsageError(
-            f"{data} has no column `{label}`{did_you_mean(label, map(str, frame.columns))}"
-        )
+    table = _engine_table(data)
+    if table is not None:
+        columns = table_columns(table)
+        rows, engine = table.num_rows(), "duckdb"
+    else:
+        fmt = detect_format(data)
+        if fmt not in DATA_FORMATS:
+            raise UsageError(
+                f"{data}: not a dataset file (csv, tsv, parquet, jsonl, json, feather)"
+            )
+        if not data.is_file():
+            raise UsageError(f"{data} not found")
+        frame = read_frame("data", data, fmt, InputSpec(path=str(data)))
+        columns, rows, engine = frame_columns(frame), len(frame), ""
+    names = [c.name for c in columns]
+    if label is not None and label not in names:
+        raise UsageError(f"{data} has no column `{label}`{did_you_mean(label, names)}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(starter_policy(data, frame, out, label), encoding="utf-8")
+    text = starter_policy(data, rows, columns, out, label, engine)
+    out.write_text(text, encoding="utf-8")
     from mlgate.paths import display_path
 
     policy = load_policy(out)
@@ -66,6 +75,32 @@ def init(data: Path, label: str | None, out: Path, force: bool) -> int:
         f"{shown}: written ({len(policy.gates)} gates); review it, then: mlgate check {shown}"
     )
     return 0
+
+
+def _engine_table(data: Path) -> Any:
+    """A DuckDB table for a folder, or a Parquet/CSV file over 256 MiB, when DuckDB is
+    installed; None: pandas reads it."""
+    import importlib.util
+
+    from mlgate.backends import AUTO_BYTES, DuckDBTable, duckdb_source, folder_format
+    from mlgate.formats import detect_format
+
+    if data.is_dir():
+        fmt = folder_format(data)
+        if fmt not in ("parquet", "csv", "tsv", "jsonl"):
+            raise UsageError(f"{data}: a folder without Parquet, CSV or JSON lines files")
+        if importlib.util.find_spec("duckdb") is None:
+            raise UsageError(f"{data}: a folder is read by DuckDB: pip install 'mlgate[duckdb]'")
+        return DuckDBTable("data", duckdb_source(str(data / "**" / f"*.{fmt}"), fmt, None))
+    fmt = detect_format(data)
+    if (
+        data.is_file()
+        and fmt in ("parquet", "csv", "tsv")
+        and data.stat().st_size > AUTO_BYTES
+        and importlib.util.find_spec("duckdb") is not None
+    ):
+        return DuckDBTable("data", duckdb_source(str(data), fmt, None))
+    return None
 
 
 @cli.command()

@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ from mlgate.numbers import plain
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from mlgate.backends import Table
 
 SENSITIVE = re.compile(
     r"(^|_)(sex|gender|race|ethnic|ethnicity|age|age_band|age_group|religion|nationality"
@@ -44,12 +47,19 @@ def _kind(series: pd.Series) -> str:
 
 
 def _value_set(series: pd.Series, kind: str) -> list[Any] | None:
-    values = series.dropna().unique()
-    limit = MAX_VALUE_SET if kind == "str" else 10
+    return _chosen_values(list(series.dropna().unique()), len(series), kind)
+
+
+def _limit(kind: str) -> int:
+    return MAX_VALUE_SET if kind == "str" else 10
+
+
+def _chosen_values(values: list[Any], rows: int, kind: str) -> list[Any] | None:
+    """A value set worth writing: few values, each frequent, none personal."""
     if (
         kind in ("str", "int", "bool")
-        and 0 < len(values) <= limit
-        and len(series) >= 4 * len(values)
+        and 0 < len(values) <= _limit(kind)
+        and rows >= 4 * len(values)
         and not (kind == "str" and _looks_personal([str(v) for v in values]))
     ):
         return sorted(v.item() if hasattr(v, "item") else v for v in values)
@@ -68,7 +78,11 @@ def _looks_personal(values: list[str]) -> bool:
 def _range(series: pd.Series, kind: str) -> tuple[float, float] | None:
     if kind not in ("int", "float") or series.dropna().empty:
         return None
-    low, high = float(series.min()), float(series.max())
+    return _bounds(float(series.min()), float(series.max()), kind)
+
+
+def _bounds(low: float, high: float, kind: str) -> tuple[float, float]:
+    """The range an expectation allows: the data's, with a 10 % margin."""
     margin = 0.1 * (high - low) if high > low else abs(high) * 0.1 or 1.0
     floor = 0.0 if low >= 0 else -math.inf  # non-negative data stays non-negative
     low, high = max(low - margin, floor), high + margin
@@ -77,19 +91,81 @@ def _range(series: pd.Series, kind: str) -> tuple[float, float] | None:
     return round(low, 6), round(high, 6)
 
 
-def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None) -> str:
-    """The text of a starter policy for ``frame`` (read from ``data``)."""
+@dataclass(frozen=True)
+class Column:
+    """What the starter policy says of one column."""
+
+    name: str
+    kind: str  # bool | int | float | datetime | str
+    values: list[Any] | None  # a value set to expect, or None
+    no_nulls: bool
+    bounds: tuple[float, float] | None  # a range to expect, or None
+
+
+def frame_columns(frame: pd.DataFrame) -> list[Column]:
+    """The columns of a pandas frame, profiled."""
+    out = []
+    for column in frame.columns:
+        series = frame[column]
+        kind = _kind(series)
+        values = _value_set(series, kind)
+        bounds = _range(series, kind) if values is None else None
+        out.append(Column(str(column), kind, values, bool(series.notna().all()), bounds))
+    return out
+
+
+def table_columns(table: Table) -> list[Column]:
+    """The columns of an engine's table, profiled by the engine (one scan for counts and
+    ranges, one small DISTINCT query per candidate value set)."""
+    import pyarrow.types as t
+
+    schema = table.schema()
+    kinds = {}
+    for field in schema:
+        ty = field.type
+        if t.is_boolean(ty):
+            kinds[field.name] = "bool"
+        elif t.is_integer(ty):
+            kinds[field.name] = "int"
+        elif t.is_floating(ty) or t.is_decimal(ty):
+            kinds[field.name] = "float"
+        elif t.is_temporal(ty):
+            kinds[field.name] = "datetime"
+        else:
+            kinds[field.name] = "str"
+    stats = table.column_stats([c for c, k in kinds.items() if k in ("int", "float")])
+    rows = table.num_rows()
+    out = []
+    for name, kind in kinds.items():
+        present, low, high = stats[name]
+        values = None
+        if kind in ("str", "int", "bool"):
+            found = table.distinct_values(name, _limit(kind))
+            values = _chosen_values(found, rows, kind) if found is not None else None
+        bounds = None
+        if values is None and kind in ("int", "float") and low is not None and high is not None:
+            bounds = _bounds(float(low), float(high), kind)
+        out.append(Column(name, kind, values, present == rows, bounds))
+    return out
+
+
+def starter_policy(
+    data: Path, rows: int, columns: list[Column], out: Path, label: str | None, engine: str = ""
+) -> str:
+    """The text of a starter policy for a dataset (``data``) of ``rows`` rows."""
     from mlgate.gates.pii.detect import column_signal, special_category
 
     rel = Path(os.path.relpath(data.resolve(), out.resolve().parent)).as_posix()
+    names = [c.name for c in columns]
+    on = f", engine: {engine}" if engine else ""
     lines = [
-        f"# Starter policy written by `mlgate init` from {rel} ({len(frame):,} rows).",
+        f"# Starter policy written by `mlgate init` from {rel} ({rows:,} rows).",
         "# Review every line: the thresholds describe the data as it is today,",
         "# not as it should be.",
         "version: 1",
         f"name: {json.dumps(out.resolve().parent.name or 'my-model')}",
         "inputs:",
-        f"  data: {{path: {json.dumps(rel)}}}",
+        f"  data: {{path: {json.dumps(rel)}{on}}}",
         "  # eval: {path: data/eval.csv}          # add the evaluation set for the drift gate",
         "gates:",
         "  - id: data-contract",
@@ -99,21 +175,24 @@ def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None
         "      strict: true",
         "      columns:",
     ]
+    if engine == "duckdb":
+        lines[lines.index("    schema:")] = (
+            "    # Great Expectations reads this input with pandas (it cannot run on DuckDB):\n"
+            "    # above 5,000,000 rows raise `pandas_rows:` on the input, or use engine: spark\n"
+            "    schema:"
+        )
     expectations = []
-    for column in frame.columns:
-        series = frame[column]
-        kind = _kind(series)
-        values = _value_set(series, kind)
-        spec = json.dumps(values) if values is not None else kind
-        lines.append(f"        {json.dumps(str(column))}: {spec}")
-        if series.notna().all():
-            name = json.dumps(str(column))
+    for column in columns:
+        spec = json.dumps(column.values) if column.values is not None else column.kind
+        lines.append(f"        {json.dumps(column.name)}: {spec}")
+        if column.no_nulls:
+            name = json.dumps(column.name)
             expectations.append(f"      - expect_column_values_to_not_be_null: {{column: {name}}}")
-        bounds = _range(series, kind) if values is None else None
-        if bounds is not None:
+        if column.bounds is not None:
+            low, high = column.bounds
             expectations.append(
-                f"      - expect_column_values_to_be_between: {{column: {json.dumps(str(column))}, "
-                f"min_value: {plain(bounds[0])}, max_value: {plain(bounds[1])}}}"
+                f"      - expect_column_values_to_be_between: {{column: {json.dumps(column.name)}, "
+                f"min_value: {plain(low)}, max_value: {plain(high)}}}"
             )
     lines += ["    expectations:", *expectations] if expectations else []
     lines += [
@@ -124,10 +203,10 @@ def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None
         "    max_findings: 0",
         "    column_names: {severity: warning}",
     ]
-    flagged = [c for c in frame.columns if column_signal(str(c))]
+    flagged = [c for c in names if column_signal(c)]
     if flagged:
         lines.append(f"    # columns whose names look personal: {', '.join(map(str, flagged))}")
-    special = [c for c in frame.columns if special_category(str(c))]
+    special = [c for c in names if special_category(c)]
     if special:
         lines += [
             f"    # special categories (GDPR Art. 9): {', '.join(map(str, special))}; say why",
@@ -143,7 +222,7 @@ def starter_policy(data: Path, frame: pd.DataFrame, out: Path, label: str | None
         "  #   reference: data",
         "  #   current: eval",
     ]
-    sensitive = [str(c) for c in frame.columns if SENSITIVE.search(str(c))]
+    sensitive = [c for c in names if SENSITIVE.search(c)]
     if label is not None:
         lines += [
             "",

@@ -138,7 +138,7 @@ def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
         key = fold(words[0])
         if key in lex.common and not loose:
             return None
-        if key in lex.first:
+        if key in lex.first and key not in lex.not_first:  # "west" is no first name alone
             return "first"
         return "surname" if key in lex.surname else None
     first_ok = _is_first(words[0], lex) or (loose and fold(words[0]) in lex.first)
