@@ -11,6 +11,7 @@ engines resample counted rows with a multinomial draw, pandas resamples row indi
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,8 @@ def pandas_report(project: Path) -> dict[str, Any]:
 def engine_env(monkeypatch: pytest.MonkeyPatch, engine: str) -> str:
     if engine == "spark":
         pytest.importorskip("pyspark")
+        if shutil.which("java") is None:
+            pytest.skip("Spark needs Java (17 or later) on the PATH")
         monkeypatch.setenv("MLGATE_SPARK_MASTER", "local[2]")
     return engine
 
