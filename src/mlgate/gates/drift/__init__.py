@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
     from mlgate.backends import Table
     from mlgate.gates.base import RunContext
-    from mlgate.gates.drift.stats import ColumnDrift
+    from mlgate.gates.drift.stats import ColumnDrift, Profile
 
 DIRECTIONS = {
     "psi": Direction.LOWER,
@@ -206,11 +206,42 @@ class _Side:
         import pandas as pd
 
         if self.table is None:
-            values = self.frame[column].to_numpy(dtype=object)
+            series = self.frame[column]
+            strings = _arrow_strings(series)
+            if strings is not None:  # counted by Arrow, without Python objects per row
+                import pyarrow.compute as pc
+
+                counted = pc.value_counts(strings)
+                index = [
+                    "<missing>" if v is None else v for v in counted.field("values").to_pylist()
+                ]
+                freq = pd.Series(
+                    counted.field("counts").to_numpy(), index=pd.Index(index, dtype=object)
+                )
+                if not freq.index.is_unique:  # a value written "<missing>" beside nulls
+                    freq = freq.groupby(level=0, sort=False).sum()
+                return freq
+            values = series.to_numpy(dtype=object)
             return pd.Series(values, dtype=object).fillna("<missing>").value_counts()
         frame = self.table.counts([column])
         index = ["<missing>" if pd.isna(v) else v for v in frame[column].tolist()]
         return pd.Series(frame["__n"].to_numpy(), index=pd.Index(index, dtype=object))
+
+
+def _arrow_strings(series: pd.Series) -> Any:
+    """A string column as an Arrow string array, or None (other types: counted by pandas)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if not pd.api.types.is_string_dtype(series) or series.dtype == object:
+        return None
+    try:
+        array = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    return None
 
 
 class _TableValues:
@@ -247,23 +278,32 @@ def _drifts(config: DriftConfig, ctx: RunContext) -> list[ColumnDrift]:
         and cur_kinds.get(c) == "numeric"
         and c not in config.categorical
     ]
-    profiles = {}
-    for column in numeric:
+
+    def one(column: str) -> Profile:
         kept = store.profile(column)
-        profiles[column] = kept if kept is not None else profile(ref.sorted(column))
+        return kept if kept is not None else profile(ref.sorted(column))
+
+    # in memory, numpy sorts release the GIL: columns are profiled in parallel threads (an
+    # engine parallelises its own queries)
+    workers = max(1, min(len(numeric), os.cpu_count() or 1)) if ref.table is None else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        profiles = dict(zip(numeric, pool.map(one, numeric), strict=True))
     store.save(ref_columns, ref_kinds, profiles)
     # the Wasserstein distance needs the current side's quantiles: sorted only when asked
     fine = "wasserstein" in config.metrics
     current = cur.counts_at({c: p.edges for c, p in profiles.items()}, sort=fine)
-    out = []
-    for column in chosen:
+
+    def drift(column: str) -> ColumnDrift:
         if column in profiles:
             size, le = current[column]
             grid = cur.sorted(column).at(_ranks(size, GRID)) if fine and size else None
-            out.append(profile_drift(column, profiles[column], size, le, grid))
-        else:
-            out.append(counted_drift(column, ref.counts(column), cur.counts(column)))
-    return out
+            return profile_drift(column, profiles[column], size, le, grid)
+        return counted_drift(column, ref.counts(column), cur.counts(column))
+
+    in_memory = ref.table is None and cur.table is None
+    workers = max(1, min(len(chosen), os.cpu_count() or 1)) if in_memory else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(drift, chosen))
 
 
 def _columns(config: DriftConfig, reference: list[str], current: list[str]) -> list[str]:
