@@ -36,7 +36,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples" / "lakehouse"))
 from bench_core import run_process
+from generate import rows
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CHUNK = 1_000_000
@@ -91,21 +93,9 @@ con.sql(
 
 
 def chunk(n: int, rng: np.random.Generator, shift: float = 0.0) -> pa.Table:
-    sex = rng.integers(0, 2, n)
-    region = rng.integers(0, 4, n)
-    features = {f"f{i}": rng.normal(shift * i, 1, n) for i in range(1, 6)}
-    logit = features["f1"] + 0.5 * features["f2"] + 0.2 * sex + rng.normal(0, 1, n)
-    score = 1 / (1 + np.exp(-logit))
-    return pa.table(
-        {
-            "label": (rng.random(n) < score).astype(np.int8),
-            "prediction": (score >= 0.5).astype(np.int8),
-            "score": score,
-            "sex": pa.array(np.array(["female", "male"])[sex]),
-            "region": pa.array(np.array(["north", "south", "east", "west"])[region]),
-            **features,
-        }
-    )
+    """Rows of the lakehouse example's shape (its generator, examples/lakehouse)."""
+    table: pa.Table = rows(n, rng, shift)
+    return table
 
 
 def write(path: Path, rows: int, seed: int, shift: float = 0.0) -> None:

@@ -21,15 +21,13 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_core import run_process
-from bench_scale import POLICY, write
+from bench_scale import POLICY, median_run, write
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -82,17 +80,6 @@ for e in [E.ExpectColumnValuesToNotBeNull(column="label"),
 batch.get_batch(batch_parameters={"dataframe": df}).validate(
     suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20})
 """
-
-
-def median_run(cmd: list[str], cwd: Path, runs: int) -> dict[str, float]:
-    times, peaks = [], []
-    for _ in range(runs):
-        elapsed, rss, code = run_process(cmd, cwd)
-        if code not in (0, 1):
-            raise SystemExit(f"{cmd[:3]} exited with {code}")
-        times.append(elapsed)
-        peaks.append(rss)
-    return {"s": statistics.median(times), "rss_mb": statistics.median(peaks)}
 
 
 def main() -> None:
