@@ -85,6 +85,7 @@ import builtins
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -92,6 +93,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
+from mlgate.gates.pii.parallel import Job, scan_jobs, workers
 from mlgate.report import CheckResult
 from mlgate.thresholds import Direction, Threshold
 
@@ -437,17 +439,40 @@ def _scan_frame(
     if config.sample is not None and config.sample.rows < len(frame):
         frame = frame.sample(n=config.sample.rows, random_state=config.sample.seed).sort_index()
     positions = np.arange(len(frame)) if config.sample is None else frame.index.to_numpy()
-    out = []
+    columns = _string_columns(config, frame)
     scanned = 0
-    for column in _string_columns(config, frame):
-        array, count = _as_strings(frame[column])
-        scanned += count
-        signal = column_signal(str(column))
-        people = _people(config)
-        found = _scan_texts(array, positions, entities, allowed, people, signal, today, presidio)
-        if found:
-            out.append((f"column {column} (rows, from 0)", found))
+
+    def jobs() -> Iterator[Job]:
+        nonlocal scanned
+        for column in columns:
+            array, count = _as_strings(frame[column])
+            scanned += count
+            yield column, array, positions, column_signal(str(column))
+
+    pool = 1 if presidio is not None else workers(len(frame) * len(columns), len(columns))
+    local = _local_scan(config, entities, allowed, today, presidio)
+    out = [
+        (f"column {column} (rows, from 0)", found)
+        for column, found in scan_jobs(jobs(), pool, local)
+        if found
+    ]
     return scanned, out
+
+
+def _local_scan(
+    config: PiiConfig,
+    entities: dict[str, Entity],
+    allowed: Any,
+    today: dt.date,
+    presidio: PresidioScanner | None,
+) -> Any:
+    """The scan of one array in this process (what a worker process does)."""
+    people = _people(config)
+
+    def scan(array: Any, positions: Any, signal: str | None) -> dict[str, Findings]:
+        return _scan_texts(array, positions, entities, allowed, people, signal, today, presidio)
+
+    return scan
 
 
 def _table_columns(config: PiiConfig, table: Table) -> list[str]:
@@ -493,26 +518,29 @@ def _scan_table(
             f"input `{config.data}` is on {table.engine}: `sample:` draws rows from a pandas "
             "frame; remove it (the engine scans every row in batches)"
         )
-    out = []
+    columns = _table_columns(config, table)
     scanned = 0
-    people = _people(config)
-    for column in _table_columns(config, table):
-        signal = column_signal(column)
-        merged: dict[str, Findings] = {}
-        offset = 0
-        for chunk in _chunks(table.batches([column]), CHUNK_ROWS):
-            array, count = _arrow_strings(chunk)
-            scanned += count
-            positions = np.arange(offset, offset + len(chunk))
-            offset += len(chunk)
-            table.note(f"{column}: {offset:,} rows scanned for personal data")
-            found = _scan_texts(
-                array, positions, entities, allowed, people, signal, today, presidio
-            )
-            for name, findings in found.items():
-                merged.setdefault(name, Findings()).merge(findings)
-        if merged:
-            out.append((f"column {column} (rows, from 0)", merged))
+
+    def jobs() -> Iterator[Job]:
+        nonlocal scanned
+        for column in columns:
+            offset = 0
+            for chunk in _chunks(table.batches([column]), CHUNK_ROWS):
+                array, count = _arrow_strings(chunk)
+                scanned += count
+                positions = np.arange(offset, offset + len(chunk))
+                offset += len(chunk)
+                table.note(f"{column}: {offset:,} rows scanned for personal data")
+                yield column, array, positions, column_signal(column)
+
+    pool = 1 if presidio is not None else workers(table.num_rows() * len(columns), len(columns))
+    local = _local_scan(config, entities, allowed, today, presidio)
+    merged: dict[str, dict[str, Findings]] = {}
+    for column, found in scan_jobs(jobs(), pool, local):
+        into = merged.setdefault(column, {})
+        for name, findings in found.items():
+            into.setdefault(name, Findings()).merge(findings)
+    out = [(f"column {c} (rows, from 0)", found) for c, found in merged.items() if found]
     return scanned, out
 
 

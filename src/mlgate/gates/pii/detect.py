@@ -366,6 +366,35 @@ CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}[-/]\d{4,8}(?![\w-])"
 Memo = dict[tuple[str, str], list[tuple[int, int, str]]]
 LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}")
 
+# The same look-alikes for RE2, which has no look-arounds: the character before and after is
+# matched and written back (``LOOK_ALIKE_KEEP``), the look-alike itself becomes ``§``. Run
+# column-wise before the candidate filters of phones, cards and IPs, so that cells whose only
+# digits are dates, times, UUIDs or case numbers never reach Python. It only narrows the
+# filter: every span it masks is one LOOK_ALIKE blocks too (same patterns and boundaries; a
+# boundary character consumed by one match can only make it miss the next look-alike), and
+# the mask is a non-word character where the look-alike ended in a word character, so no
+# value that LOOK_ALIKE leaves alone stops matching its entity's filter.
+LOOK_ALIKE_RE2 = (
+    rf"(^|[^\d])(?:{DATE}(?:[ T]{TIME}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)([^\d]|$)"
+    rf"|(^|[^\d:])(?:{TIME})([^\d:]|$)"
+    r"|(^|[^0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}([^0-9A-Fa-f-]|$)"
+    r"|(^|[^\w.+-])(?:19|20)\d{2}[-/]\d{4,8}([^\w-]|$)"
+)
+LOOK_ALIKE_KEEP = r"\1\3\5\7§\2\4\6\8"
+MASKED_FILTER = frozenset({"phone", "credit_card", "ip_address"})
+
+
+def mask_look_alikes(array: Any) -> Any:
+    """``array`` with dates, times, UUIDs and case numbers replaced by ``§`` (RE2, one pass),
+    or None when pyarrow cannot run the pattern."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.replace_substring_regex(array, LOOK_ALIKE_RE2, LOOK_ALIKE_KEEP)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
 
 @functools.lru_cache(maxsize=1 << 16)
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
@@ -574,10 +603,13 @@ def as_array(values: Any) -> Any:
     return pa.array(values, type=pa.string())
 
 
-def candidates(array: Any, pattern: str, regex: re.Pattern[str] | None = None) -> Any:
+def candidates(
+    array: Any, pattern: str, regex: re.Pattern[str] | None = None, filtered: Any = None
+) -> Any:
     """(distinct text, array indices) of the cells matching ``pattern``.
 
-    The pattern runs column-wise (pyarrow's RE2); each distinct text is handed out once,
+    The pattern runs column-wise (pyarrow's RE2) on ``filtered`` (the same cells, e.g. with
+    look-alikes masked) or on ``array``; each distinct text of ``array`` is handed out once,
     so columns that repeat values (templates, categories, copied notes) are validated once
     per value, and the result is spread over its rows.
     """
@@ -586,7 +618,7 @@ def candidates(array: Any, pattern: str, regex: re.Pattern[str] | None = None) -
     import pyarrow.compute as pc
 
     try:
-        mask = pc.match_substring_regex(array, pattern)
+        mask = pc.match_substring_regex(array if filtered is None else filtered, pattern)
     except pa.ArrowInvalid:
         compiled = regex or re.compile(pattern)
         mask = pa.array([bool(compiled.search(v)) if v else False for v in array.to_pylist()])
@@ -632,10 +664,12 @@ def scan_strings(
     array = as_array(values)
     out: dict[str, Findings] = {}
     memo: Memo = {}
+    masked = mask_look_alikes(array) if MASKED_FILTER.intersection(entities) else None
     for name, entity in entities.items():
         found, bare = Findings(), Findings()
         tested = valid = 0
-        for text, rows in candidates(array, entity.pattern, entity.regex):
+        narrow = masked if name in MASKED_FILTER else None
+        for text, rows in candidates(array, entity.pattern, entity.regex, narrow):
             values = [v for v in entity.find(text, memo) if not allowed(v)]
             is_bare = name in BARE_DIGITS and text.strip().isdigit()
             if is_bare:

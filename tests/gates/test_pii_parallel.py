@@ -1,0 +1,123 @@
+"""The PII scan on every core reports exactly what a scan in one process does, and the
+column-wise mask of look-alikes only narrows the candidate filters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from conftest import Result
+from faker import Faker
+from test_pii_lookalikes import LOOK_ALIKES, PHONES
+
+from mlgate.gates.pii import detect
+from mlgate.gates.pii.detect import LOOK_ALIKE, builtin_entities, mask_look_alikes, scan_strings
+
+Run = Callable[..., Result]
+REGIONS = ["US", "GB", "DE", "FR", "ES", "IT", "NL", "CA", "AU", "IN"]
+
+
+def people(n: int) -> pd.DataFrame:
+    """Columns of free text with personal data among look-alikes, names and ids."""
+    fake = Faker("en_GB")
+    fake.seed_instance(5)
+    rng = np.random.default_rng(5)
+
+    def cell(i: int) -> str:
+        kind = i % 7
+        if kind == 0:
+            return f"please contact {fake.email()} today"
+        if kind == 1:
+            return f"call {fake.phone_number()} after {rng.choice(LOOK_ALIKES)}"
+        if kind == 2:
+            return f"card {fake.credit_card_number()} on {fake.date_time()}"
+        if kind == 3:
+            return f"met {fake.first_name()} {fake.last_name()} at the desk"
+        return str(rng.choice([*LOOK_ALIKES, fake.word(), fake.uuid4()]))
+
+    return pd.DataFrame(
+        {
+            "note": [cell(i) for i in range(n)],
+            "comment": [cell(i + 3) for i in range(n)],
+            "customer": [f"{fake.first_name()} {fake.last_name()}" for _ in range(n)],
+            "ref": [cell(i + 5) for i in range(n)],
+        }
+    )
+
+
+def checks(report: str) -> list[dict[str, Any]]:
+    """The report's checks without what differs between two runs (durations)."""
+    out = []
+    for gate in json.loads(report)["gates"]:
+        for check in gate["checks"]:
+            out.append({k: v for k, v in check.items() if "duration" not in k})
+    return out
+
+
+def test_a_parallel_scan_reports_what_a_serial_one_does(mlgate_exe: Run, tmp_path: Path) -> None:
+    people(4000).to_parquet(tmp_path / "people.parquet")
+    (tmp_path / "mlgate.yaml").write_text(
+        "version: 1\ninputs:\n  people: {path: people.parquet}\ngates:\n"
+        "  - id: pii\n    type: pii\n    data: people\n"
+    )
+    args = ("check", "mlgate.yaml", "-q", "-f", "json")
+    serial = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "1"})
+    parallel = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "2"})
+    assert serial.code == parallel.code == 1, serial.err + parallel.err
+    found = {c["name"]: c["observed"] for c in checks(serial.out)}
+    assert min(found[n] for n in ("email", "phone", "credit_card", "person_name")) > 100, found
+    assert checks(parallel.out) == checks(serial.out)
+
+
+@pytest.mark.parametrize("value", ["zero", "0"])
+def test_a_bad_worker_count_fails_the_gate_clearly(
+    mlgate_exe: Run, tmp_path: Path, value: str
+) -> None:
+    people(10).to_parquet(tmp_path / "people.parquet")
+    (tmp_path / "mlgate.yaml").write_text(
+        "version: 1\ninputs:\n  people: {path: people.parquet}\ngates:\n"
+        "  - id: pii\n    type: pii\n    data: people\n"
+    )
+    result = mlgate_exe("check", "mlgate.yaml", cwd=tmp_path, env={"MLGATE_PII_WORKERS": value})
+    assert result.code == 1, result.err  # fail closed: the gate cannot run as asked
+    assert "MLGATE_PII_WORKERS must be" in result.out
+    assert "Traceback" not in result.out + result.err
+
+
+def findings(array: pa.Array) -> dict[str, tuple[int, list[int], list[str]]]:
+    entities = builtin_entities(REGIONS, False)
+    found = scan_strings(array, entities, lambda v: False)
+    return {name: (f.count, f.rows, f.examples) for name, f in found.items()}
+
+
+def test_the_mask_of_look_alikes_only_narrows_the_filters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    edge_cases = [
+        "12:00 13:00 +44 20 7946 0958",
+        "2024-01-01 12:00:00.123456+01:00 call (212) 555-0199",
+        "fe80::12:34 and ::ffff:10.0.0.1",
+        "case 2024-123456 then +1 212 555 0199",
+        "4111 1111 1111 1111 at 2026-01-01T10:00:00Z",
+        "id 550e8400-e29b-41d4-a716-446655440000 tel 020 7946 0958",
+        "2013-08-13 06:03:425551234567",
+    ]
+    texts = people(1500)["note"].tolist() + LOOK_ALIKES + PHONES + edge_cases
+    array = pa.array(texts, type=pa.string())
+    # RE2 masks what the look-alike pattern of the validation blocks
+    masked = mask_look_alikes(pa.array(LOOK_ALIKES, type=pa.string()))
+    assert masked is not None
+    assert masked.to_pylist() == [LOOK_ALIKE.sub("§", text) for text in LOOK_ALIKES]
+    assert sum("§" in text for text in masked.to_pylist()) == len(LOOK_ALIKES) - 1
+    with_mask = findings(array)
+    detect._blocked_spans.cache_clear()
+    monkeypatch.setattr(detect, "mask_look_alikes", lambda array: None)
+    without = findings(array)
+    assert with_mask == without
+    assert with_mask["phone"][0] > 100
