@@ -66,7 +66,12 @@ Thresholds
 
 Engine
     ``engine: builtin`` (default) is vectorized: one RE2 pass per entity and column through
-    pyarrow, validation only on candidate rows, each distinct text once. ``engine:
+    pyarrow (dates, times, UUIDs and case numbers masked first, so they never become phone,
+    card or IP candidates), validation only on candidate rows, each distinct text once.
+    Scans of 200,000 cells or more in two or more columns run on every core (columns, or an
+    engine's chunks, in forked worker processes on Linux; the report is the same as from one
+    process); ``MLGATE_PII_WORKERS=N`` sets the number of processes, ``1`` keeps the scan
+    in the running one. ``engine:
     presidio`` (``mlgate[presidio]``) runs Microsoft Presidio's recognizers through its
     ``BatchAnalyzerEngine`` for the six pattern entities (no NLP model needed; ``presidio:
     {score_threshold: 0.5, language: en}``) and for ``person`` and ``location``, which need
@@ -93,7 +98,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlgate.errors import GateError, NodePath, did_you_mean
 from mlgate.gates.base import BaseGate, GateConfig
-from mlgate.gates.pii.parallel import Job, scan_jobs, workers
+from mlgate.gates.pii.parallel import Task, scan_jobs, workers
 from mlgate.report import CheckResult
 from mlgate.thresholds import Direction, Threshold
 
@@ -440,22 +445,22 @@ def _scan_frame(
         frame = frame.sample(n=config.sample.rows, random_state=config.sample.seed).sort_index()
     positions = np.arange(len(frame)) if config.sample is None else frame.index.to_numpy()
     columns = _string_columns(config, frame)
-    scanned = 0
+    local = _local_scan(config, entities, allowed, today, presidio)
 
-    def jobs() -> Iterator[Job]:
-        nonlocal scanned
-        for column in columns:
-            array, count = _as_strings(frame[column])
-            scanned += count
-            yield column, array, positions, column_signal(str(column))
+    def scan(at: int) -> tuple[int, dict[str, Findings]]:
+        """One column (by position: workers read it from the frame they inherited)."""
+        column = columns[at]
+        array, count = _as_strings(frame[column])
+        return count, local(array, positions, column_signal(str(column)))
 
     pool = 1 if presidio is not None else workers(len(frame) * len(columns), len(columns))
-    local = _local_scan(config, entities, allowed, today, presidio)
-    out = [
-        (f"column {column} (rows, from 0)", found)
-        for column, found in scan_jobs(jobs(), pool, local)
-        if found
-    ]
+    tasks = ((column, (at,)) for at, column in enumerate(columns))
+    scanned = 0
+    out = []
+    for column, (count, found) in scan_jobs(tasks, pool, scan):
+        scanned += count
+        if found:
+            out.append((f"column {column} (rows, from 0)", found))
     return scanned, out
 
 
@@ -521,7 +526,7 @@ def _scan_table(
     columns = _table_columns(config, table)
     scanned = 0
 
-    def jobs() -> Iterator[Job]:
+    def tasks() -> Iterator[Task]:
         nonlocal scanned
         for column in columns:
             offset = 0
@@ -531,12 +536,12 @@ def _scan_table(
                 positions = np.arange(offset, offset + len(chunk))
                 offset += len(chunk)
                 table.note(f"{column}: {offset:,} rows scanned for personal data")
-                yield column, array, positions, column_signal(column)
+                yield column, (array, positions, column_signal(column))
 
     pool = 1 if presidio is not None else workers(table.num_rows() * len(columns), len(columns))
     local = _local_scan(config, entities, allowed, today, presidio)
     merged: dict[str, dict[str, Findings]] = {}
-    for column, found in scan_jobs(jobs(), pool, local):
+    for column, found in scan_jobs(tasks(), pool, local):
         into = merged.setdefault(column, {})
         for name, findings in found.items():
             into.setdefault(name, Findings()).merge(findings)

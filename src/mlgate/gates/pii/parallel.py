@@ -19,20 +19,16 @@ import collections
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mlgate.errors import UsageError
-
-if TYPE_CHECKING:
-    from mlgate.gates.pii.detect import Findings
 
 # below this many cells the pool's start and the transfer of the arrays cost more than they
 # save (cells cost 3-30 us each)
 PARALLEL_CELLS = 200_000
 
-# (key, pyarrow string array, positions or None, the column's name signal)
-Job = tuple[Any, Any, Any, "str | None"]
-Scan = Callable[[Any, Any, "str | None"], "dict[str, Findings]"]
+# a task: (key, arguments of the scan function)
+Task = tuple[Any, tuple[Any, ...]]
 
 
 def workers(cells: int, columns: int) -> int:
@@ -56,37 +52,36 @@ def workers(cells: int, columns: int) -> int:
     return max(1, min(columns, os.cpu_count() or 1))
 
 
-# what forked workers inherit: the running gate's scan of one array
-_STATE: dict[str, Scan] = {}
+# what forked workers inherit: the running gate's scan function
+_STATE: dict[str, Callable[..., Any]] = {}
 
 
-def _scan(array: Any, positions: Any, signal: str | None) -> dict[str, Findings]:
-    return _STATE["scan"](array, positions, signal)
+def _call(*args: Any) -> Any:
+    return _STATE["scan"](*args)
 
 
-def scan_jobs(
-    jobs: Iterable[Job], count: int, local: Scan
-) -> Iterator[tuple[Any, dict[str, Findings]]]:
-    """(key, findings) of each job by ``local``, in order: in ``count`` forked processes, or
-    in this one.
+def scan_jobs(tasks: Iterable[Task], count: int, scan: Callable[..., Any]) -> Iterator[Any]:
+    """(key, ``scan(*args)``) of each task, in order: in ``count`` forked processes, or in this
+    one.
 
-    Jobs are produced lazily and at most two per worker are in flight, so the text held at
-    once stays bounded however many columns or chunks there are."""
+    Workers are forked when the first task is submitted, so what the scan function can reach
+    then (a pandas frame already read) they read from their inherited memory: tasks that
+    name a column move no data. Tasks are produced lazily and at most two per worker are in
+    flight, so arrays that are sent (an engine's chunks) stay bounded."""
     if count <= 1:
-        for key, array, positions, signal in jobs:
-            yield key, local(array, positions, signal)
+        for key, args in tasks:
+            yield key, scan(*args)
         return
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    _STATE["scan"] = local
+    _STATE["scan"] = scan
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(count, context) as pool:
-            pending: collections.deque[tuple[Any, Future[dict[str, Findings]]]]
-            pending = collections.deque()
-            for key, array, positions, signal in jobs:
-                pending.append((key, pool.submit(_scan, array, positions, signal)))
+            pending: collections.deque[tuple[Any, Future[Any]]] = collections.deque()
+            for key, args in tasks:
+                pending.append((key, pool.submit(_call, *args)))
                 if len(pending) >= 2 * count:
                     key, future = pending.popleft()
                     yield key, future.result()
