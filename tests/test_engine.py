@@ -43,6 +43,19 @@ def test_each_input_is_parsed_once_however_many_gates_read_it(example: Path) -> 
     assert len(report.gates) == 10
 
 
+def test_input_digests_hashed_while_the_gates_run_are_the_files_sha256(example: Path) -> None:
+    import hashlib
+
+    report, store = run_policy(load_policy(example / "mlgate.yaml"))
+    recorded = {i.name: i.sha256 for i in report.inputs}
+    assert len(recorded) >= 5
+    for name, digest in recorded.items():
+        if store.is_set(name):
+            continue
+        assert digest == hashlib.sha256(store.path(name).read_bytes()).hexdigest(), name
+    assert store._hashing == {}  # every started digest was collected
+
+
 WAIVED = """
 waivers:
   - check: model-quality/accuracy*

@@ -62,6 +62,7 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
     _check_selection(policy, options)
     now = dt.datetime.fromisoformat(options.created_at) if options.created_at else None
     store = InputStore(policy, now)
+    store.start_hashing()
     baseline, baseline_missing, baseline_name = _load_baseline(policy, options)
     started = time.perf_counter()
     results = []
