@@ -57,6 +57,9 @@ def test_validators() -> None:
     assert iban_value("ES91 2100 0418 4502 0005 1332 within") == "ES9121000418450200051332"
     assert iban_value("ES91 2100 0418 4502 0005 1333") is None  # broken checksum
     assert iban_value("GB82 WEST 1234 5698 7654 32") == "GB82WEST12345698765432"
+    # letters outside A-Z (a custom entity's pattern may hand them over): not an IBAN, no crash
+    assert iban_value("DE89 3704 0044 0532 0130 éé") is None
+    assert sum(map(luhn, (f"{n:016d}" for n in range(4000)))) == 400  # one in ten passes
     assert valid_email("a.b+c@sub.example.co.uk")
     assert not valid_email("a..b@x.com")
 
