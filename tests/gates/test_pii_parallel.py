@@ -75,6 +75,28 @@ def test_a_parallel_scan_reports_what_a_serial_one_does(mlgate_exe: Run, tmp_pat
     assert checks(parallel.out) == checks(serial.out)
 
 
+def test_engine_chunks_in_workers_report_what_one_process_does(
+    mlgate_exe: Run, tmp_path: Path
+) -> None:
+    pytest.importorskip("duckdb")
+    folder = tmp_path / "people"
+    frame = people(3000)
+    for part in range(3):  # a hive-partitioned folder: DuckDB yields a batch per file
+        target = folder / f"part={part}"
+        target.mkdir(parents=True)
+        frame.iloc[part * 1000 : (part + 1) * 1000].to_parquet(target / "data.parquet")
+    (tmp_path / "mlgate.yaml").write_text(
+        "version: 1\ninputs:\n  people: {path: people, engine: duckdb}\ngates:\n"
+        "  - id: pii\n    type: pii\n    data: people\n"
+    )
+    args = ("check", "mlgate.yaml", "-q", "-f", "json")
+    serial = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "1"})
+    parallel = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "2"})
+    assert serial.code == parallel.code == 1, serial.err + parallel.err
+    assert checks(parallel.out) == checks(serial.out)
+    assert {c["name"]: c["observed"] for c in checks(serial.out)}["email"] > 100
+
+
 @pytest.mark.parametrize("value", ["zero", "0"])
 def test_a_bad_worker_count_fails_the_gate_clearly(
     mlgate_exe: Run, tmp_path: Path, value: str
