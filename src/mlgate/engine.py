@@ -18,6 +18,7 @@ from mlgate import waivers
 from mlgate._version import __version__
 from mlgate.context import RunContext
 from mlgate.errors import MlgateError, UsageError, did_you_mean
+from mlgate.gates.pii.parallel import setting as pii_workers_setting
 from mlgate.inputs import InputStore
 from mlgate.paths import display_path
 from mlgate.policy import GateSpec, Policy
@@ -62,6 +63,7 @@ def run_policy(policy: Policy, options: RunOptions | None = None) -> tuple[Repor
     _check_selection(policy, options)
     now = dt.datetime.fromisoformat(options.created_at) if options.created_at else None
     store = InputStore(policy, now)
+    pii_workers_setting()  # a bad MLGATE_PII_WORKERS is a usage error, as MLGATE_ENGINE is
     store.start_hashing()
     baseline, baseline_missing, baseline_name = _load_baseline(policy, options)
     started = time.perf_counter()

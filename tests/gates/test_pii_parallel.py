@@ -98,17 +98,15 @@ def test_engine_chunks_in_workers_report_what_one_process_does(
 
 
 @pytest.mark.parametrize("value", ["zero", "0"])
-def test_a_bad_worker_count_fails_the_gate_clearly(
-    mlgate_exe: Run, tmp_path: Path, value: str
-) -> None:
+def test_a_bad_worker_count_is_a_usage_error(mlgate_exe: Run, tmp_path: Path, value: str) -> None:
     people(10).to_parquet(tmp_path / "people.parquet")
     (tmp_path / "mlgate.yaml").write_text(
         "version: 1\ninputs:\n  people: {path: people.parquet}\ngates:\n"
         "  - id: pii\n    type: pii\n    data: people\n"
     )
     result = mlgate_exe("check", "mlgate.yaml", cwd=tmp_path, env={"MLGATE_PII_WORKERS": value})
-    assert result.code == 1, result.err  # fail closed: the gate cannot run as asked
-    assert "MLGATE_PII_WORKERS must be" in result.out
+    assert result.code == 2, result.out + result.err  # as a bad MLGATE_ENGINE
+    assert "MLGATE_PII_WORKERS must be" in result.err
     assert "Traceback" not in result.out + result.err
 
 

@@ -31,21 +31,30 @@ PARALLEL_CELLS = 200_000
 Task = tuple[Any, tuple[Any, ...]]
 
 
+def setting() -> int | None:
+    """``MLGATE_PII_WORKERS`` as a number of processes, None when unset; a usage error when
+    it is not a whole number ≥ 1 (checked when a run starts, before any gate)."""
+    raw = os.environ.get("MLGATE_PII_WORKERS", "").strip()
+    if not raw:
+        return None
+    try:
+        wanted = int(raw)
+    except ValueError:
+        raise UsageError(
+            f"MLGATE_PII_WORKERS must be a whole number of processes, not `{raw}`"
+        ) from None
+    if wanted < 1:
+        raise UsageError(f"MLGATE_PII_WORKERS must be at least 1, not {wanted}")
+    return wanted
+
+
 def workers(cells: int, columns: int) -> int:
     """How many worker processes a scan of ``cells`` cells in ``columns`` columns gets (1: in
     this process)."""
-    raw = os.environ.get("MLGATE_PII_WORKERS", "").strip()
+    wanted = setting()
     if sys.platform != "linux":
         return 1
-    if raw:
-        try:
-            wanted = int(raw)
-        except ValueError:
-            raise UsageError(
-                f"MLGATE_PII_WORKERS must be a whole number of processes, not `{raw}`"
-            ) from None
-        if wanted < 1:
-            raise UsageError(f"MLGATE_PII_WORKERS must be at least 1, not {wanted}")
+    if wanted is not None:
         return wanted
     if cells < PARALLEL_CELLS or columns < 2:
         return 1
