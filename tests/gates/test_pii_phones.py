@@ -51,3 +51,30 @@ def test_the_precheck_decides_as_parsing_every_region(regions: list[str]) -> Non
     differ = [t for t in texts if fast(t) != reference(t)]
     assert differ == []
     assert sum(map(reference, texts)) > len(texts) // 10  # the sample holds valid numbers
+
+
+def test_most_numbers_are_decided_without_parsing() -> None:
+    """The parse-free decisions (national digits per region, "+" numbers by their country
+    code) are what the comparison above exercises: they must decide most candidates."""
+    from mlgate.gates.pii.detect import (
+        INTERNATIONAL,
+        PARSE_FREE,
+        _international_decider,
+        _region_decider,
+    )
+
+    deciders = {region: _region_decider(region) for region in DEFAULT}
+    assert all(deciders.values())
+    international = _international_decider()
+    decided = undecided = 0
+    for text in phone_like(3000):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if INTERNATIONAL.fullmatch(text):
+            answers = [international(digits)]
+        elif PARSE_FREE.fullmatch(text):
+            answers = [decide(digits) for decide in deciders.values() if decide is not None]
+        else:
+            continue
+        decided += sum(a is not None for a in answers)
+        undecided += sum(a is None for a in answers)
+    assert decided > 4 * undecided > 0

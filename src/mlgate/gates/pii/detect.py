@@ -188,18 +188,199 @@ def _region_precheck(region: str) -> Callable[[str], bool] | None:
 
 
 PLAIN_PHONE = re.compile(r"[\d\s().+/-]+")
+# what the parse-free decision takes: ASCII digits and the separators phonenumbers treats
+# as punctuation, no "+" (an international number is parsed)
+PARSE_FREE = re.compile(r"[0-9 ().\-/]+")
+INTERNATIONAL = re.compile(r"\s*\+[0-9 ().\-/]+")
+
+
+def _valid_type(metadata: Any) -> Callable[[str], bool]:
+    """``phonenumbers``' ``_number_type_helper(nsn, metadata) != UNKNOWN`` as one regex per
+    length: the general description, then any number type whose possible lengths allow it
+    (premium rate ... voicemail, fixed line, mobile), as the helper tries them one by one."""
+    kinds = [
+        metadata.premium_rate, metadata.toll_free, metadata.shared_cost, metadata.voip,
+        metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail,
+        metadata.fixed_line,
+    ]  # fmt: skip
+    if not metadata.same_mobile_and_fixed_line_pattern:
+        kinds.append(metadata.mobile)
+    kinds = [d for d in kinds if d is not None and d.national_number_pattern]
+    general = metadata.general_desc
+    cache: dict[int, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+
+    def fits(desc: Any, length: int) -> bool:
+        return not desc.possible_length or length in desc.possible_length
+
+    def check(nsn: str) -> bool:
+        length = len(nsn)
+        if length not in cache:
+            gen = (
+                re.compile(general.national_number_pattern)
+                if general is not None and general.national_number_pattern and fits(general, length)
+                else None
+            )
+            chosen = [f"(?:{d.national_number_pattern})" for d in kinds if fits(d, length)]
+            cache[length] = (gen, re.compile("|".join(chosen)) if chosen else None)
+        gen, any_type = cache[length]
+        return (
+            gen is not None
+            and any_type is not None
+            and gen.fullmatch(nsn) is not None
+            and any_type.fullmatch(nsn) is not None
+        )
+
+    return check
+
+
+def _region_decider(region: str) -> Callable[[str], bool | None] | None:
+    """``phonenumbers.is_valid_number(phonenumbers.parse(digits, region))`` for ASCII digits
+    written without "+", without parsing: the country-code and national-prefix stripping of
+    ``parse`` replayed with ``phonenumbers``' own helpers, then the number types as one
+    regex (:func:`_valid_type`). None (ask ``parse``) for digits that start with the
+    region's international dialling prefix; no decider (None) for regions whose metadata
+    rewrites numbers while parsing. ``tests/gates/test_pii_phones.py`` compares the
+    decisions with parsing on thousands of phone-like strings."""
+    from phonenumbers import phonenumberutil as pu
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None or metadata.country_code is None:
+        return None
+    code = metadata.country_code
+    main = pu.region_code_for_country_code(code)
+    after_code = (
+        metadata
+        if main == region
+        else PhoneMetadata.metadata_for_region_or_calling_code(code, main)
+    )
+    if after_code is None or any(m.national_prefix_transform_rule for m in (metadata, after_code)):
+        return None
+    valid_for_code = _valid_for_code(code)
+    idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
+    prefix = str(code)
+    too_long = pu.ValidationResult.TOO_LONG
+    keep = (
+        pu.ValidationResult.TOO_SHORT,
+        pu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+        pu.ValidationResult.INVALID_LENGTH,
+    )
+    general = metadata.general_desc
+
+    def decide(digits: str) -> bool | None:
+        if idd is not None and idd.match(digits):
+            return None
+        meta = metadata
+        nsn = digits
+        if digits.startswith(prefix):  # _maybe_extract_country_code, from the default region
+            _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(
+                digits[len(prefix) :], metadata
+            )
+            if (
+                not pu._match_national_number(digits, general, False)
+                and pu._match_national_number(potential, general, False)
+            ) or pu._test_number_length(digits, metadata) == too_long:
+                nsn, meta = potential, after_code
+        if len(nsn) < 2:
+            return False
+        _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(nsn, meta)
+        if pu._test_number_length(potential, meta) not in keep:
+            nsn = potential
+        if not 2 <= len(nsn) <= 17:
+            return False
+        return valid_for_code(nsn)
+
+    return decide
+
+
+@functools.cache
+def _valid_for_code(code: int) -> Callable[[str], bool]:
+    """``phonenumbers.is_valid_number`` of a national significant number with country code
+    ``code``: the code's region (the only one, or the first whose leading digits or number
+    types fit, as ``region_code_for_number`` picks it), then that region's number types."""
+    from phonenumbers import phonenumberutil as pu
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    regions = pu.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
+    if len(regions) == 1:
+        only = PhoneMetadata.metadata_for_region_or_calling_code(code, regions[0])
+        return _valid_type(only) if only is not None else (lambda nsn: False)
+    candidates = []
+    for name in regions:
+        meta = PhoneMetadata.metadata_for_region(name)
+        if meta is None:
+            continue
+        leading = re.compile(meta.leading_digits) if meta.leading_digits is not None else None
+        candidates.append((leading, _valid_type(meta)))
+
+    def valid(nsn: str) -> bool:
+        for leading, valid_type in candidates:
+            if leading is not None:
+                if leading.match(nsn):
+                    return valid_type(nsn)
+            elif valid_type(nsn):
+                return True
+        return False
+
+    return valid
+
+
+def _international_decider() -> Callable[[str], bool | None]:
+    """``is_valid_number(parse("+" + digits))`` without parsing: the country code as
+    ``parse`` extracts it (the first one to three digits that are one), then the national
+    prefix stripped as it strips it. None (ask ``parse``) where the code's metadata rewrites
+    numbers while parsing."""
+    from phonenumbers import phonenumberutil as pu
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    keep = (
+        pu.ValidationResult.TOO_SHORT,
+        pu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+        pu.ValidationResult.INVALID_LENGTH,
+    )
+
+    def decide(digits: str) -> bool | None:
+        if len(digits) <= 2:  # too short after the "+"
+            return False
+        for width in (1, 2, 3):
+            code = int(digits[:width])
+            if digits[0] != "0" and code in pu.COUNTRY_CODE_TO_REGION_CODE:
+                break
+        else:
+            return False
+        nsn = digits[width:]
+        main = pu.region_code_for_country_code(code)
+        meta = PhoneMetadata.metadata_for_region_or_calling_code(code, main)
+        if meta is None:
+            return False
+        if meta.national_prefix_transform_rule:
+            return None
+        if len(nsn) < 2:
+            return False
+        _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(nsn, meta)
+        if pu._test_number_length(potential, meta) not in keep:
+            nsn = potential
+        if not 2 <= len(nsn) <= 17:
+            return False
+        return _valid_for_code(code)(nsn)
+
+    return decide
 
 
 def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[[str], bool]:
     """Phone numbers that ``phonenumbers`` says are valid (E.164 or national formats).
 
-    ``precheck=False`` parses every candidate for every region (the reference the test
-    of :func:`_region_precheck` compares with)."""
+    Plain candidates are decided without ``phonenumbers.parse`` where that is exact
+    (:func:`_region_precheck`, :func:`_region_decider`, :func:`_international_decider`);
+    ``precheck=False`` parses every candidate for every region (the reference the tests of
+    those compare with)."""
     import phonenumbers
 
     national = [r for r in regions if r not in ("US", "CA")]
     nanp = [r for r in regions if r in ("US", "CA")]
     prechecks = {region: _region_precheck(region) for region in regions} if precheck else {}
+    deciders = {region: _region_decider(region) for region in regions} if precheck else {}
+    international = _international_decider() if precheck else None
 
     @functools.lru_cache(maxsize=65536)
     def valid(text: str) -> bool:
@@ -218,9 +399,19 @@ def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[
                 return False
         # extensions ("x12"), letters ("1-800-FLOWERS") and other marks: parse decides
         plain = PLAIN_PHONE.fullmatch(text) is not None
+        parse_free = plain and PARSE_FREE.fullmatch(text) is not None
         for region in candidates:
             check = prechecks.get(region) if region is not None and plain else None
             if check is not None and not check(digits):
+                continue
+            if region is None:  # "+" and the country code
+                decide = international if INTERNATIONAL.fullmatch(text) else None
+            else:
+                decide = deciders.get(region) if parse_free else None
+            decided = decide(digits) if decide is not None else None
+            if decided is not None:
+                if decided:
+                    return True
                 continue
             try:
                 number = phonenumbers.parse(text, region)
