@@ -141,3 +141,49 @@ def test_the_mask_of_look_alikes_only_narrows_the_filters(
     without = findings(array)
     assert with_mask == without
     assert with_mask["phone"][0] > 100
+
+
+def test_repeated_values_scanned_once_give_the_same_findings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Columns whose values repeat are filtered over their distinct texts (``Cells``): the
+    findings — counts, positions, examples, the column judgements — are those of scanning
+    every cell."""
+    import datetime as dt
+
+    from mlgate.gates.pii import PiiConfig, _allow, _entities, _scan_texts
+
+    frame = people(400)
+    rng = np.random.default_rng(8)
+    columns = {
+        "note": (frame["note"].tolist(), None),
+        "customer": (frame["customer"].tolist(), "name"),
+        "dob": ([str(dt.date(1950, 1, 1) + dt.timedelta(days=int(d))) for d in range(400)], None),
+    }
+    config = PiiConfig(type="pii", data="x")
+    entities, allowed = _entities(config), _allow(config)
+    people_entities = ("person_name", "date_of_birth")
+
+    def scan() -> list[dict[str, tuple[int, list[int], list[str]]]]:
+        out = []
+        for name, (values, signal) in columns.items():
+            cells = [None if i % 23 == 0 else values[j] for i, j in enumerate(rng_rows)]
+            array = pa.array(cells, type=pa.string())
+            found = _scan_texts(
+                array, None, entities, allowed, people_entities,
+                "date_of_birth" if name == "dob" else signal, dt.date(2026, 11, 28), None,
+            )  # fmt: skip
+            out.append({k: (v.count, v.rows, v.examples) for k, v in sorted(found.items())})
+        return out
+
+    rng_rows = rng.integers(0, 400, 20_000).tolist()
+    assert isinstance(
+        detect.distinct_cells(pa.array([columns["note"][0][i] for i in rng_rows])), detect.Cells
+    )
+    repeated = scan()
+    detect._blocked_spans.cache_clear()
+    monkeypatch.setattr(detect, "DISTINCT_SHARE", -1.0)  # every cell through the filters
+    assert scan() == repeated
+    assert repeated[1]["person_name"][0] > 15_000  # the customer column is a name column
+    assert repeated[2]["date_of_birth"][0] > 15_000
+    assert repeated[0]["email"][0] > 1_000

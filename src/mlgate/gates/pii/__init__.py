@@ -412,18 +412,19 @@ def _scan_texts(
     column: bool = True,
 ) -> dict[str, Findings]:
     """Every entity in one column or file: patterns, then names and dates of birth."""
-    from mlgate.gates.pii.detect import scan_strings
+    from mlgate.gates.pii.detect import distinct_cells, scan_strings
     from mlgate.gates.pii.names import scan_birth_dates, scan_names
 
-    found = scan_strings(array, entities, allowed, positions)
+    cells = distinct_cells(array)  # filters run over distinct texts when values repeat
+    found = scan_strings(cells, entities, allowed, positions)
     if presidio is not None:
         found.update(presidio.scan(array, positions, allowed))
     if "person_name" in people:
-        names = scan_names(array, positions, signal, allowed, column)
+        names = scan_names(cells, positions, signal, allowed, column)
         if names is not None:
             found["person_name"] = names
     if "date_of_birth" in people:
-        births = scan_birth_dates(array, positions, signal, allowed, today)
+        births = scan_birth_dates(cells, positions, signal, allowed, today)
         if births is not None:
             found["date_of_birth"] = births
     return found

@@ -797,12 +797,70 @@ Allow = Callable[[str], bool]
 
 
 def as_array(values: Any) -> Any:
-    """A pyarrow string array from an array or a list of strings."""
+    """A pyarrow string array (or :class:`Cells`) from an array or a list of strings."""
     import pyarrow as pa
 
-    if isinstance(values, pa.Array | pa.ChunkedArray):
+    if isinstance(values, pa.Array | pa.ChunkedArray | Cells):
         return values
     return pa.array(values, type=pa.string())
+
+
+class Cells:
+    """A column as its distinct texts and the rows of each.
+
+    Real columns repeat their values (templates, categories, copied notes): the column-wise
+    filters then run over the distinct texts only, not over every cell, and each matching
+    text hands out its rows (ascending) as :func:`candidates` does for a plain array, in the
+    same order (first appearance), so findings are the same either way."""
+
+    def __init__(self, texts: Any, codes: Any) -> None:
+        import numpy as np
+
+        self.texts = texts  # pyarrow string array of the distinct non-null texts
+        valid = codes >= 0
+        self.counts = np.bincount(codes[valid], minlength=len(texts))
+        rows = np.flatnonzero(valid)
+        self._rows = rows[np.argsort(codes[valid], kind="stable")]
+        self._starts = np.concatenate([[0], np.cumsum(self.counts)])
+
+    def rows(self, code: int) -> Any:
+        """Row indices of distinct text ``code``, ascending."""
+        return self._rows[self._starts[code] : self._starts[code + 1]]
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+
+# a column is scanned as its distinct texts when they are at most this share of its cells
+DISTINCT_SHARE = 0.8
+
+
+def distinct_cells(array: Any) -> Any:
+    """``array`` as :class:`Cells` when its values repeat enough to gain, else as it is."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(array, Cells) or len(array) < 1000:
+        return array
+    encoded = array.dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    if len(encoded.dictionary) > DISTINCT_SHARE * len(array):
+        return array
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return Cells(encoded.dictionary, codes)
+
+
+def count_where(array: Any, test: Callable[[Any], Any]) -> int:
+    """How many cells of ``array`` (an array or :class:`Cells`) pass ``test``, a pyarrow
+    compute function from strings to booleans."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if isinstance(array, Cells):
+        flags = pc.fill_null(test(array.texts), False).to_numpy(zero_copy_only=False)
+        return int(array.counts[np.asarray(flags, dtype=bool)].sum())
+    return int(pc.sum(test(array)).as_py() or 0)
 
 
 def candidates(
@@ -819,6 +877,9 @@ def candidates(
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    column = array
+    if isinstance(array, Cells):
+        array = array.texts
     try:
         mask = pc.match_substring_regex(array if filtered is None else filtered, pattern)
     except pa.ArrowInvalid:
@@ -829,6 +890,11 @@ def candidates(
         flags = flags.combine_chunks()
     hits = np.flatnonzero(np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool))
     if hits.size == 0:
+        return
+    if isinstance(column, Cells):  # distinct texts already: hand out each one's rows
+        texts = pc.take(array, pa.array(hits)).to_pylist()
+        for code, text in zip(hits.tolist(), texts, strict=True):
+            yield text or "", column.rows(code)
         return
     encoded = pc.take(array, pa.array(hits)).dictionary_encode()
     if isinstance(encoded, pa.ChunkedArray):
@@ -842,6 +908,9 @@ def candidates(
 
 def record(found: Findings, rows: Any, masks: list[str], positions: Any) -> None:
     """Count ``masks`` (the masked values of one text) in each of ``rows``."""
+    if len(found.rows) >= 10 and len(found.examples) >= 3:  # positions and examples kept
+        found.count += len(rows) * len(masks)
+        return
     for index in rows[:10].tolist():
         row = int(positions[index]) if positions is not None else index
         for masked in masks:
@@ -862,11 +931,14 @@ BARE_DIGITS = frozenset({"phone", "credit_card"})
 def scan_strings(
     values: Any, entities: dict[str, Entity], allowed: Allow, positions: Any = None
 ) -> dict[str, Findings]:
-    """Scan a pyarrow string array; ``positions`` maps array index -> row number."""
+    """Scan a pyarrow string array (or its :class:`Cells`); ``positions`` maps array index
+    -> row number."""
     array = as_array(values)
     out: dict[str, Findings] = {}
     memo: Memo = {}
-    masked = mask_look_alikes(array) if MASKED_FILTER.intersection(entities) else None
+    masked = None
+    if MASKED_FILTER.intersection(entities):
+        masked = mask_look_alikes(array.texts if isinstance(array, Cells) else array)
     for name, entity in entities.items():
         found, bare = Findings(), Findings()
         tested = valid = 0

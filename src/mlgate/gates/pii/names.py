@@ -350,15 +350,15 @@ def scan_names(
     not lines of a file or notebook cells (pairs everywhere, as in ``df.head()`` output)."""
     import pyarrow.compute as pc
 
-    from mlgate.gates.pii.detect import Findings, as_array, candidates, record
+    from mlgate.gates.pii.detect import Findings, as_array, candidates, count_where, record
 
     lex = lexicon()
     array = as_array(values)
-    total = int(pc.sum(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(array)), 0)).as_py() or 0)
+    total = count_where(array, lambda a: pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(a)), 0))
     share = COLUMN_SHARE / 2 if signal == "name" else COLUMN_SHARE
     # a column whose cells are mostly not a few words cannot be a name column, whatever the
     # words are: its cells are never looked up one by one (cells of free text often are not)
-    shaped = int(pc.sum(pc.match_substring_regex(array, NAME_CELL)).as_py() or 0)
+    shaped = count_where(array, lambda a: pc.match_substring_regex(a, NAME_CELL))
     cells = list(candidates(array, NAME_CELL)) if total and shaped / total >= share else []
     is_column, kinds = name_column(
         ((text, len(rows)) for text, rows in cells), signal == "name", lex, total
