@@ -60,41 +60,37 @@ def checks(report: str) -> list[dict[str, Any]]:
     return out
 
 
-def test_a_parallel_scan_reports_what_a_serial_one_does(mlgate_exe: Run, tmp_path: Path) -> None:
-    people(4000).to_parquet(tmp_path / "people.parquet")
+def serial_and_parallel(mlgate_exe: Run, tmp_path: Path, source: str) -> dict[str, float]:
+    """Check a PII policy on ``source`` in one process and in two: the same report."""
     (tmp_path / "mlgate.yaml").write_text(
-        "version: 1\ninputs:\n  people: {path: people.parquet}\ngates:\n"
+        f"version: 1\ninputs:\n  people: {source}\ngates:\n"
         "  - id: pii\n    type: pii\n    data: people\n"
     )
     args = ("check", "mlgate.yaml", "-q", "-f", "json")
     serial = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "1"})
     parallel = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "2"})
     assert serial.code == parallel.code == 1, serial.err + parallel.err
-    found = {c["name"]: c["observed"] for c in checks(serial.out)}
-    assert min(found[n] for n in ("email", "phone", "credit_card", "person_name")) > 100, found
     assert checks(parallel.out) == checks(serial.out)
+    return {c["name"]: c["observed"] for c in checks(serial.out)}
+
+
+def test_a_parallel_scan_reports_what_a_serial_one_does(mlgate_exe: Run, tmp_path: Path) -> None:
+    people(4000).to_parquet(tmp_path / "people.parquet")
+    found = serial_and_parallel(mlgate_exe, tmp_path, "{path: people.parquet}")
+    assert min(found[n] for n in ("email", "phone", "credit_card", "person_name")) > 100, found
 
 
 def test_engine_chunks_in_workers_report_what_one_process_does(
     mlgate_exe: Run, tmp_path: Path
 ) -> None:
     pytest.importorskip("duckdb")
-    folder = tmp_path / "people"
     frame = people(3000)
     for part in range(3):  # a hive-partitioned folder: DuckDB yields a batch per file
-        target = folder / f"part={part}"
+        target = tmp_path / "people" / f"part={part}"
         target.mkdir(parents=True)
         frame.iloc[part * 1000 : (part + 1) * 1000].to_parquet(target / "data.parquet")
-    (tmp_path / "mlgate.yaml").write_text(
-        "version: 1\ninputs:\n  people: {path: people, engine: duckdb}\ngates:\n"
-        "  - id: pii\n    type: pii\n    data: people\n"
-    )
-    args = ("check", "mlgate.yaml", "-q", "-f", "json")
-    serial = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "1"})
-    parallel = mlgate_exe(*args, cwd=tmp_path, env={"MLGATE_PII_WORKERS": "2"})
-    assert serial.code == parallel.code == 1, serial.err + parallel.err
-    assert checks(parallel.out) == checks(serial.out)
-    assert {c["name"]: c["observed"] for c in checks(serial.out)}["email"] > 100
+    found = serial_and_parallel(mlgate_exe, tmp_path, "{path: people, engine: duckdb}")
+    assert found["email"] > 100
 
 
 @pytest.mark.parametrize("value", ["zero", "0"])

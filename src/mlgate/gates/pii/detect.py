@@ -256,15 +256,9 @@ def _region_decider(region: str) -> Callable[[str], bool | None] | None:
     )
     if after_code is None or any(m.national_prefix_transform_rule for m in (metadata, after_code)):
         return None
-    valid_for_code = _valid_for_code(code)
     idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
     prefix = str(code)
     too_long = pu.ValidationResult.TOO_LONG
-    keep = (
-        pu.ValidationResult.TOO_SHORT,
-        pu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-        pu.ValidationResult.INVALID_LENGTH,
-    )
     general = metadata.general_desc
 
     def decide(digits: str) -> bool | None:
@@ -281,16 +275,30 @@ def _region_decider(region: str) -> Callable[[str], bool | None] | None:
                 and pu._match_national_number(potential, general, False)
             ) or pu._test_number_length(digits, metadata) == too_long:
                 nsn, meta = potential, after_code
-        if len(nsn) < 2:
-            return False
-        _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(nsn, meta)
-        if pu._test_number_length(potential, meta) not in keep:
-            nsn = potential
-        if not 2 <= len(nsn) <= 17:
-            return False
-        return valid_for_code(nsn)
+        return _national_valid(nsn, meta, code)
 
     return decide
+
+
+def _national_valid(nsn: str, metadata: Any, code: int) -> bool:
+    """How ``parse`` and ``is_valid_number`` end for a national significant number of country
+    code ``code``: the national prefix stripped when what remains has a possible length for
+    the region (``metadata``), the length bounds, then the number types."""
+    from phonenumbers import phonenumberutil as pu
+
+    if len(nsn) < 2:
+        return False
+    _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(nsn, metadata)
+    kept = (
+        pu.ValidationResult.TOO_SHORT,
+        pu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+        pu.ValidationResult.INVALID_LENGTH,
+    )
+    if pu._test_number_length(potential, metadata) not in kept:
+        nsn = potential
+    if not 2 <= len(nsn) <= 17:
+        return False
+    return _valid_for_code(code)(nsn)
 
 
 @functools.cache
@@ -333,12 +341,6 @@ def _international_decider() -> Callable[[str], bool | None]:
     from phonenumbers import phonenumberutil as pu
     from phonenumbers.phonemetadata import PhoneMetadata
 
-    keep = (
-        pu.ValidationResult.TOO_SHORT,
-        pu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-        pu.ValidationResult.INVALID_LENGTH,
-    )
-
     def decide(digits: str) -> bool | None:
         if len(digits) <= 2:  # too short after the "+"
             return False
@@ -355,14 +357,7 @@ def _international_decider() -> Callable[[str], bool | None]:
             return False
         if meta.national_prefix_transform_rule:
             return None
-        if len(nsn) < 2:
-            return False
-        _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(nsn, meta)
-        if pu._test_number_length(potential, meta) not in keep:
-            nsn = potential
-        if not 2 <= len(nsn) <= 17:
-            return False
-        return _valid_for_code(code)(nsn)
+        return _national_valid(nsn, meta, code)
 
     return decide
 
