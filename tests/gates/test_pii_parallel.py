@@ -4,6 +4,8 @@ column-wise mask of look-alikes only narrows the candidate filters."""
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -131,6 +133,11 @@ def test_the_mask_of_look_alikes_only_narrows_the_filters(
     assert masked is not None
     assert masked.to_pylist() == [LOOK_ALIKE.sub("§", text) for text in LOOK_ALIKES]
     assert sum("§" in text for text in masked.to_pylist()) == len(LOOK_ALIKES) - 1
+    # a text the mask leaves alone holds no look-alike (the scan skips searching it for one)
+    every = mask_look_alikes(array)
+    assert every is not None
+    for text, after in zip(texts, every.to_pylist(), strict=True):
+        assert after != text or LOOK_ALIKE.search(text) is None, text
     with_mask = findings(array)
     detect._blocked_spans.cache_clear()
     monkeypatch.setattr(detect, "mask_look_alikes", lambda array: None)
@@ -183,3 +190,60 @@ def test_repeated_values_scanned_once_give_the_same_findings(
     assert repeated[1]["person_name"][0] > 15_000  # the customer column is a name column
     assert repeated[2]["date_of_birth"][0] > 15_000
     assert repeated[0]["email"][0] > 1_000
+
+
+def every_cell(
+    texts: list[str | None], entities: dict[str, detect.Entity], allowed: Callable[[str], bool]
+) -> dict[str, tuple[int, list[int], list[str]]]:
+    """The reference: :meth:`Entity.find` on every cell, one entity after the other, with
+    the per-column judgement of all-digit cells."""
+    out = {}
+    for name, entity in entities.items():
+        found, bare = detect.Findings(), detect.Findings()
+        tested = valid = 0
+        for row, text in enumerate(texts):
+            values = [v for v in entity.find(text or "") if not allowed(v)]
+            is_bare = name in detect.BARE_DIGITS and (text or "").strip().isdigit()
+            if is_bare and re.search(entity.pattern, text or ""):
+                tested += 1
+                valid += 1 if values else 0
+            for value in values:
+                (bare if is_bare else found).add(row, entity.mask(value))
+        if bare.count and (tested < detect.BARE_MIN or valid / tested >= detect.BARE_SHARE):
+            found.merge(bare)
+        if found.count:
+            out[name] = (found.count, found.rows, found.examples)
+    return out
+
+
+def test_one_pass_over_the_texts_finds_what_each_entity_finds_in_every_cell() -> None:
+    """``scan_strings`` reads each candidate text once for all entities (blanking what the
+    look-alikes and other entities' values cover before validating): its findings are those
+    of each entity's ``find`` on every cell, positions and examples in the same order."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from pii_corpus import make_cells
+
+    texts: list[str | None] = [c.text for c in make_cells(6000, seed=11)]
+    texts += people(300)["note"].tolist() + LOOK_ALIKES + PHONES + [None, "", "  "]
+    texts += [
+        "DE89 3704 0044 0532 0130 00 or 4111 1111 1111 1111",  # an IBAN holding card digits
+        "call 212-555-0199 or mail jane.212-555-0199@example.com",  # a phone in an e-mail
+        "١٢٣-٤٥-٦٧٨٩ and ٤١١١١١١١١١١١١١١١ or é4111111111111111",  # ASCII classes as RE2
+        "ip 10.0.0.1 port 8080 or 192.168.1.20 and +44 20 7946 0958",
+        "12:56 020 7946 0968",  # a phone after a time: their digits together pass Luhn
+    ]
+    texts += [str(4_000_000_000 + 7 * i) for i in range(60)]  # a run of all-digit ids
+    array = pa.array(texts, type=pa.string())
+    for subset in (REGIONS, ["US"]):
+        entities = builtin_entities(subset, False)
+        allowed = (lambda v: v.endswith("@example.com")) if subset == ["US"] else (lambda v: False)
+        reference = every_cell(texts, entities, allowed)
+        found = scan_strings(array, entities, allowed)
+        assert {k: (v.count, v.rows, v.examples) for k, v in found.items()} == reference
+        assert set(reference) == set(detect.ENTITY_NAMES)
+        # one entity alone still blanks what the others (not chosen) cover
+        for name in ("phone", "credit_card"):
+            alone = scan_strings(array, {name: entities[name]}, allowed)
+            assert {k: (v.count, v.rows, v.examples) for k, v in alone.items()} == {
+                name: reference[name]
+            }

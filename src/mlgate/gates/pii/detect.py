@@ -474,20 +474,23 @@ class Entity:
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(self.extract or self.pattern))
+        # ASCII classes (\d, \w, \b), as RE2 reads the same pattern in the column-wise
+        # filter: both engines agree on which texts hold a candidate
+        object.__setattr__(self, "regex", re.compile(self.extract or self.pattern, re.ASCII))
 
     def spans(
         self, text: str, skip: list[tuple[int, int]] | None = None
     ) -> list[tuple[int, int, str]]:
         """(start, end, value) of every validated value in ``text``.
 
-        Candidates overlapping a ``skip`` span are dropped before they are validated (the
-        validators, phone numbers above all, are the expensive part)."""
+        ``skip`` spans (look-alikes, other entities' values) are blanked out before the
+        candidates are searched: a candidate never reaches into them, and one right after
+        them is found ("2024-01-02 020 7946 0958"). The blank is a word character no
+        entity's candidate holds, so it stops a candidate as the text it covers did."""
         out = []
-        for match in self.regex.finditer(text):
+        searched = _blank(text, skip) if skip else text
+        for match in self.regex.finditer(searched):
             start, end = match.span()
-            if skip and any(start < te and ts < end for ts, te in skip):
-                continue
             value = match.group(0)
             if self.name == "iban":
                 value = iban_value(value) or ""
@@ -498,27 +501,21 @@ class Entity:
                 out.append((start, end, value))
         return out
 
-    def find(self, text: str, memo: Memo | None = None) -> list[str]:
-        """Validated values in ``text`` that are not part of a ``before`` entity's value.
+    def found(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of the values in ``text`` that are findings.
 
         Mask, then detect: candidates inside look-alikes (dates, times, UUIDs, case
-        numbers; cheap, unvalidated spans) are never validated; candidates that validate are
-        then dropped when they overlap another entity's validated value. ``memo`` keeps each
-        entity's spans per text within a scan, so the phone pass reuses what the e-mail,
-        card, SSN, IBAN and IP passes found in the same text."""
-        blocked = _blocked_spans(text) if self.look_alikes_first else []
-        found = self.spans(text, blocked)
-        if memo is not None and found and not blocked:  # (values only: bounded memory)
-            memo[(self.name, text)] = found
-        if not found:
-            return []
-        taken: list[tuple[int, int]] = []
+        numbers; cheap, unvalidated spans) and inside a ``before`` entity's findings are
+        never validated. (:func:`scan_strings` does the same for every entity of a column
+        in one pass over its texts.)"""
+        skip = _blocked_spans(text) if self.look_alikes_first else []
         for other in self.before:
-            spans = memo.get((other.name, text)) if memo is not None else None
-            if spans is None:
-                spans = other.spans(text) if other.regex.search(text) else []
-            taken += [(s, e) for s, e, _ in spans]
-        return [v for s, e, v in found if not any(s < te and ts < e for ts, te in taken)]
+            skip = skip + [(s, e) for s, e, _ in other.found(text)]
+        return self.spans(text, skip)
+
+    def find(self, text: str) -> list[str]:
+        """The values in ``text`` that are findings."""
+        return [v for _, _, v in self.found(text)]
 
 
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
@@ -555,8 +552,7 @@ UUID = r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?
 CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}[-/]\d{4,8}(?![\w-])"
 
 
-Memo = dict[tuple[str, str], list[tuple[int, int, str]]]
-LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}")
+LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}", re.ASCII)
 
 # The same look-alikes for RE2, which has no look-arounds: the character before and after is
 # matched and written back (``LOOK_ALIKE_KEEP``), the look-alike itself becomes ``§``. Run
@@ -588,8 +584,20 @@ def mask_look_alikes(array: Any) -> Any:
         return None
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _blocked_spans(text: str) -> list[tuple[int, int]]:
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` overwritten by ``_`` (same length: positions stay)."""
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        if end <= at:
+            continue
+        start = max(start, at)
+        parts += [text[at:start], "_" * (end - start)]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _look_alike_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the look-alikes in ``text`` (dates, times, UUIDs, case numbers), one pass.
 
     Every look-alike holds a "-" (dates, UUIDs, case numbers), a ":" (times) or a "/" (case
@@ -597,6 +605,9 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     if "-" not in text and ":" not in text and "/" not in text:
         return []
     return [m.span() for m in LOOK_ALIKE.finditer(text)]
+
+
+_blocked_spans = functools.lru_cache(maxsize=1 << 16)(_look_alike_spans)
 
 
 def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict[str, Entity]:
@@ -902,12 +913,13 @@ def candidates(
 
 
 def record(found: Findings, rows: Any, masks: list[str], positions: Any) -> None:
-    """Count ``masks`` (the masked values of one text) in each of ``rows``."""
+    """Count ``masks`` (the masked values of one text) in each of ``rows`` (array indices:
+    a numpy array or a list)."""
     if len(found.rows) >= 10 and len(found.examples) >= 3:  # positions and examples kept
         found.count += len(rows) * len(masks)
         return
-    for index in rows[:10].tolist():
-        row = int(positions[index]) if positions is not None else index
+    for index in list(rows[:10]):
+        row = int(positions[index]) if positions is not None else int(index)
         for masked in masks:
             found.add(row, masked)
     found.count += (len(rows) - min(len(rows), 10)) * len(masks)
@@ -927,31 +939,196 @@ def scan_strings(
     values: Any, entities: dict[str, Entity], allowed: Allow, positions: Any = None
 ) -> dict[str, Findings]:
     """Scan a pyarrow string array (or its :class:`Cells`); ``positions`` maps array index
-    -> row number."""
+    -> row number.
+
+    One pass over the candidate texts for every entity at once: each entity's filter runs
+    column-wise (RE2), then each text that any filter matched is read once in Python, the
+    entities it may hold in order, and what an entity's ``before`` entities found there (and
+    the look-alikes) is blanked out before its candidates are validated. The findings are
+    those of :meth:`Entity.find` on every cell (a test compares them), in the same order."""
+
     array = as_array(values)
-    out: dict[str, Findings] = {}
-    memo: Memo = {}
-    masked = None
-    if MASKED_FILTER.intersection(entities):
-        masked = mask_look_alikes(array.texts if isinstance(array, Cells) else array)
-    for name, entity in entities.items():
-        found, bare = Findings(), Findings()
-        tested = valid = 0
-        narrow = masked if name in MASKED_FILTER else None
-        for text, rows in candidates(array, entity.pattern, entity.regex, narrow):
-            values = [v for v in entity.find(text, memo) if not allowed(v)]
-            is_bare = name in BARE_DIGITS and text.strip().isdigit()
+    texts = array.texts if isinstance(array, Cells) else array
+    chosen = list(entities.values())
+    flags, plan = _Planner.build(texts, chosen)
+    results = [(Findings(), Findings()) for _ in chosen]
+    tested, valid = [0] * len(chosen), [0] * len(chosen)
+    for text, rows, bits in _flagged(array, flags, (1 << len(chosen)) - 1):
+        found: dict[int, list[tuple[int, int]]] = {}  # the text's findings' spans, by slot
+        look: list[tuple[int, int]] | None = None
+        for slot, entity, blank_look, blank_slots, j in plan(bits):
+            skip: list[tuple[int, int]] = []
+            if blank_look:
+                look = _look_alike_spans(text) if look is None else look
+                skip = look
+            for other in blank_slots:
+                skip = skip + found[other]
+            spans = entity.spans(text, skip)
+            found[slot] = [(s, e) for s, e, _ in spans]
+            if j < 0:
+                continue
+            values = [v for _, _, v in spans if not allowed(v)]
+            is_bare = entity.name in BARE_DIGITS and text.strip().isdigit()
             if is_bare:
-                tested += len(rows)
-                valid += len(rows) if values else 0
+                tested[j] += len(rows)
+                valid[j] += len(rows) if values else 0
             if values:
                 masks = [entity.mask(v) for v in values]
-                record(bare if is_bare else found, rows, masks, positions)
-        if bare.count and (tested < BARE_MIN or valid / tested >= BARE_SHARE):
-            found.merge(bare)
-        if found.count:
-            out[name] = found
+                record(results[j][1 if is_bare else 0], rows, masks, positions)
+    out: dict[str, Findings] = {}
+    for j, entity in enumerate(chosen):
+        found_j, bare = results[j]
+        if bare.count and (tested[j] < BARE_MIN or valid[j] / tested[j] >= BARE_SHARE):
+            found_j.merge(bare)
+        if found_j.count:
+            out[entity.name] = found_j
     return out
+
+
+# a step of a text's scan: (slot, entity, blank the look-alikes?, slots whose findings are
+# blanked, index among the chosen entities or -1 for an entity that only blanks others)
+Step = tuple[int, Entity, bool, tuple[int, ...], int]
+
+
+class _Planner:
+    """Which entities a text is searched for, in which order, from its flags.
+
+    Slots are the chosen entities and the entities whose findings blank their candidates
+    (``before``, transitively). A text's flags (numpy int64, one bit each) say which chosen
+    entities' filters matched it (on the texts with look-alikes masked, for
+    :data:`MASKED_FILTER`), which blocking entities' patterns occur in its raw text, and
+    whether it holds a look-alike at all: each combination is planned once."""
+
+    def __init__(self, slots: list[Entity], chosen: int, raw_bit: list[int], look_bit: int):
+        self.slots, self.chosen, self.raw_bit, self.look_bit = slots, chosen, raw_bit, look_bit
+        self.slot_of = {id(e): k for k, e in enumerate(slots)}
+        self.plans: dict[int, list[Step]] = {}
+
+    @classmethod
+    def build(cls, texts: Any, chosen: list[Entity]) -> tuple[Any, Callable[[int], list[Step]]]:
+        import numpy as np
+
+        slots = list(chosen)
+        todo = [o for e in chosen for o in e.before]
+        while todo:
+            other = todo.pop(0)
+            if all(other is not e for e in slots):
+                slots.append(other)
+                todo += other.before
+        masked = None
+        if MASKED_FILTER.intersection(e.name for e in chosen):
+            masked = mask_look_alikes(texts)
+        flags = np.zeros(len(texts), dtype=np.int64)
+        for bit, entity in enumerate(chosen):
+            narrow = masked if entity.name in MASKED_FILTER else None
+            flags |= _matches(texts, entity.pattern, entity.regex, narrow).astype(np.int64) << bit
+        blocking = {id(o) for e in slots for o in e.before}
+        raw_bit, bit = [], len(chosen)
+        for k, entity in enumerate(slots):
+            if id(entity) not in blocking:
+                raw_bit.append(-1)
+            elif k < len(chosen) and entity.name not in MASKED_FILTER:
+                raw_bit.append(k)  # its filter ran on the raw texts
+            else:
+                flags |= _matches(texts, entity.pattern, entity.regex).astype(np.int64) << bit
+                raw_bit.append(bit)
+                bit += 1
+        # look-alikes (dates, times, UUIDs, case numbers): where the RE2 mask changed a text
+        if masked is not None:
+            flags |= _changed(texts, masked).astype(np.int64) << bit
+        else:
+            flags |= np.int64(1) << bit
+        planner = cls(slots, len(chosen), raw_bit, bit)
+        return flags, planner.plan
+
+    def plan(self, bits: int) -> list[Step]:
+        steps = self.plans.get(bits)
+        if steps is None:
+            steps = self.plans[bits] = self._steps(bits)
+        return steps
+
+    def _steps(self, bits: int) -> list[Step]:
+        steps: list[Step] = []
+        done: set[int] = set()
+        look = bool(bits >> self.look_bit & 1)
+
+        def need(slot: int, index: int) -> None:
+            if slot in done:
+                return
+            entity = self.slots[slot]
+            blank = []
+            for other in entity.before:
+                at = self.slot_of[id(other)]
+                if bits >> self.raw_bit[at] & 1:  # its pattern occurs in the text
+                    need(at, at if at < self.chosen and bits >> at & 1 else -1)
+                    blank.append(at)
+            done.add(slot)
+            steps.append((slot, entity, entity.look_alikes_first and look, tuple(blank), index))
+
+        for j in range(self.chosen):
+            if bits >> j & 1:
+                need(j, j)
+        return steps
+
+
+def _changed(texts: Any, masked: Any) -> Any:
+    """Which texts the look-alike mask changed (numpy bool)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    changed = pc.fill_null(pc.not_equal(texts, masked), False)
+    if isinstance(changed, pa.ChunkedArray):
+        changed = changed.combine_chunks()
+    return np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _matches(texts: Any, pattern: str, regex: re.Pattern[str], filtered: Any = None) -> Any:
+    """Which of ``texts`` match ``pattern`` (RE2, column-wise; on ``filtered``, the same
+    texts with look-alikes masked, when given), as a numpy bool array."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        mask = pc.match_substring_regex(texts if filtered is None else filtered, pattern)
+    except pa.ArrowInvalid:  # a policy's pattern RE2 cannot run
+        mask = pa.array([bool(regex.search(v)) if v else False for v in texts.to_pylist()])
+    mask = pc.fill_null(mask, False)
+    if isinstance(mask, pa.ChunkedArray):
+        mask = mask.combine_chunks()
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _flagged(array: Any, flags: Any, wanted: int) -> Any:
+    """(distinct text, array indices, flags) of the cells whose flags meet ``wanted``, each
+    distinct text once, in the order of its first cell (the order of :func:`candidates`)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hits = np.flatnonzero(flags & wanted)
+    if hits.size == 0:
+        return
+    if isinstance(array, Cells):  # distinct texts already: hand out each one's rows
+        texts = pc.take(array.texts, pa.array(hits)).to_pylist()
+        for code, text, bits in zip(hits.tolist(), texts, flags[hits].tolist(), strict=True):
+            yield text or "", array.rows(code), bits
+        return
+    encoded = pc.take(array, pa.array(hits)).dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    texts = encoded.dictionary.to_pylist()
+    if len(texts) == len(hits):  # no text repeats: each is one cell, in order
+        for index, text, bits in zip(hits.tolist(), texts, flags[hits].tolist(), strict=True):
+            yield text or "", [index], bits
+        return
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(texts)))])
+    firsts = hits[order[starts[:-1]]]
+    for code, (text, bits) in enumerate(zip(texts, flags[firsts].tolist(), strict=True)):
+        yield text or "", hits[order[starts[code] : starts[code + 1]]], bits
 
 
 # --------------------------------------------------------------------------- labels
@@ -979,12 +1156,8 @@ def mask_text(text: str) -> str:
     for entity in _label_entities():
         if not entity.regex.search(text):
             continue
-        for start, end, value in entity.spans(text):
-            taken = [(s, e) for s, e, _ in spans]
-            if entity.look_alikes_first:
-                taken += blocked
-            if not any(start < e and s < end for s, e in taken):
-                spans.append((start, end, entity.mask(value)))
+        taken = [(s, e) for s, e, _ in spans] + (blocked if entity.look_alikes_first else [])
+        spans += [(s, e, entity.mask(v)) for s, e, v in entity.spans(text, taken)]
     for start, end, masked in sorted(spans, reverse=True):
         text = text[:start] + masked + text[end:]
     return text
