@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import random
 import shutil
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from mlgate.gates.pii.detect import (
     column_signal,
     iban_value,
     luhn,
+    make_ip_validator,
     valid_card,
     valid_email,
     valid_ssn,
@@ -61,6 +64,16 @@ def test_validators() -> None:
     assert iban_value("DE89 3704 0044 0532 0130 éé") is None
     assert sum(map(luhn, (f"{n:016d}" for n in range(4000)))) == 400  # one in ten passes
     assert valid_email("a.b+c@sub.example.co.uk")
+    # IPv4 checked without ``ipaddress``: the same answers
+    valid_ip, rng = make_ip_validator(False), random.Random(3)
+    octets = ["0", "00", "01", "1", "9", "10", "99", "100", "199", "255", "256", "999", "0255", ""]
+    for _ in range(3000):
+        text = ".".join(rng.choice(octets) for _ in range(rng.choice([3, 4, 4, 4, 5])))
+        try:
+            expected = not ipaddress.ip_address(text).is_unspecified
+        except ValueError:
+            expected = False
+        assert valid_ip(text) == expected, text
     assert not valid_email("a..b@x.com")
 
 

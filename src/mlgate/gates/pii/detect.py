@@ -31,6 +31,10 @@ IBAN_LENGTHS = {
 }  # fmt: skip
 
 
+_NO_SEPARATORS = str.maketrans("", "", " -")
+_SPACE = re.compile(r"\s")
+_NON_DIGIT = re.compile(r"\D")
+
 # each digit doubled, its digits summed (Luhn): 5 -> 10 -> 1
 _DOUBLED = str.maketrans("0123456789", "0246813579")
 
@@ -72,20 +76,20 @@ def card_issuer(digits: str) -> str | None:
 
 def valid_card(text: str) -> bool:
     """12–19 digits (spaces or dashes allowed), Luhn-valid, with a known issuer prefix."""
-    digits = re.sub(r"[ -]", "", text)
+    digits = text.translate(_NO_SEPARATORS)
     return 12 <= len(digits) <= 19 and luhn(digits) and card_issuer(digits) is not None
 
 
 def valid_ssn(text: str) -> bool:
     """US SSN rules: area not 000, 666 or 9xx; group not 00; serial not 0000."""
-    digits = re.sub(r"[ -]", "", text)
+    digits = text.translate(_NO_SEPARATORS)
     area, group, serial = digits[:3], digits[3:5], digits[5:]
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
 
 
 def iban_value(text: str) -> str | None:
     """The IBAN at the start of ``text`` (spaces ignored, cut at its country's length)."""
-    compact = re.sub(r"\s", "", text)
+    compact = _SPACE.sub("", text)
     length = IBAN_LENGTHS.get(compact[:2])
     if length is None or len(compact) < length:
         return None
@@ -131,6 +135,17 @@ def make_ip_validator(ignore_private: bool) -> Callable[[str], bool]:
     """IPv4/IPv6 validation, optionally ignoring private, loopback and link-local ranges."""
 
     def valid(text: str) -> bool:
+        if not ignore_private and ":" not in text:  # IPv4 as ``ipaddress`` reads it
+            octets = text.split(".")
+            return (
+                len(octets) == 4
+                and all(
+                    o.isascii() and o.isdigit() and len(o) <= 3 and (o == "0" or o[0] != "0")
+                    and int(o) <= 255
+                    for o in octets
+                )
+                and text != "0.0.0.0"  # noqa: S104 (the unspecified address is no finding)
+            )  # fmt: skip
         try:
             address = ipaddress.ip_address(text)
         except ValueError:
@@ -371,18 +386,29 @@ def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[
     those compare with)."""
     import phonenumbers
 
+    # regions in the order they are tried, the last one a number was valid in first: a
+    # column's numbers mostly come from one country (any valid region decides: the answer
+    # does not depend on the order)
+    everywhere = list(regions)
     national = [r for r in regions if r not in ("US", "CA")]
     nanp = [r for r in regions if r in ("US", "CA")]
+
+    def first(region: str) -> None:
+        for order in (everywhere, national, nanp):
+            if order and order[0] != region and region in order:
+                order.remove(region)
+                order.insert(0, region)
+
     prechecks = {region: _region_precheck(region) for region in regions} if precheck else {}
     deciders = {region: _region_decider(region) for region in regions} if precheck else {}
     international = _international_decider() if precheck else None
 
     @functools.lru_cache(maxsize=65536)
     def valid(text: str) -> bool:
-        digits = re.sub(r"\D", "", text)
+        digits = _NON_DIGIT.sub("", text)
         if not 7 <= len(digits) <= 15 or NOT_PHONE.search(text):
             return False
-        candidates: list[str | None] = list(regions)
+        candidates: list[str | None] = list(everywhere)
         if text.lstrip().startswith("+"):
             candidates = [None]
         elif text.isdigit():  # bare digits: national trunk prefix 0, or a NANP number
@@ -404,15 +430,14 @@ def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[
             else:
                 decide = deciders.get(region) if parse_free else None
             decided = decide(digits) if decide is not None else None
-            if decided is not None:
-                if decided:
-                    return True
-                continue
-            try:
-                number = phonenumbers.parse(text, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
+            if decided is None:
+                try:
+                    decided = phonenumbers.is_valid_number(phonenumbers.parse(text, region))
+                except phonenumbers.NumberParseException:
+                    decided = False
+            if decided:
+                if region is not None:
+                    first(region)
                 return True
         return False
 
@@ -429,17 +454,17 @@ def mask_email(value: str) -> str:
 
 
 def mask_card(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
+    digits = _NON_DIGIT.sub("", value)
     return "**** **** **** " + digits[-4:]
 
 
 def mask_iban(value: str) -> str:
-    compact = re.sub(r"\s", "", value)
+    compact = _SPACE.sub("", value)
     return compact[:2] + "**" + " ****" * 3 + " **" + compact[-2:]
 
 
 def mask_phone(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
+    digits = _NON_DIGIT.sub("", value)
     return (
         ("+" if value.strip().startswith("+") else "") + "*" * max(len(digits) - 2, 0) + digits[-2:]
     )
@@ -472,11 +497,13 @@ class Entity:
     # candidates are validated: they hold digit runs that look like phones and cards
     look_alikes_first: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    is_iban: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # ASCII classes (\d, \w, \b), as RE2 reads the same pattern in the column-wise
         # filter: both engines agree on which texts hold a candidate
         object.__setattr__(self, "regex", re.compile(self.extract or self.pattern, re.ASCII))
+        object.__setattr__(self, "is_iban", self.name == "iban")
 
     def spans(
         self, text: str, skip: list[tuple[int, int]] | None = None
@@ -492,7 +519,7 @@ class Entity:
         for match in self.regex.finditer(searched):
             start, end = match.span()
             value = match.group(0)
-            if self.name == "iban":
+            if self.is_iban:
                 value = iban_value(value) or ""
                 end = _iban_end(text, start, len(value))
                 if value and not (end < len(text) and text[end].isalnum()):
@@ -641,7 +668,7 @@ def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict
 
 
 VALIDATORS: dict[str, Callable[[str], bool]] = {
-    "luhn": lambda v: luhn(re.sub(r"\D", "", v)),
+    "luhn": lambda v: luhn(_NON_DIGIT.sub("", v)),
     "credit_card": valid_card,
     "us_ssn": valid_ssn,
     "iban": valid_iban,
@@ -954,9 +981,9 @@ def scan_strings(
     results = [(Findings(), Findings()) for _ in chosen]
     tested, valid = [0] * len(chosen), [0] * len(chosen)
     for text, rows, bits in _flagged(array, flags, (1 << len(chosen)) - 1):
-        found: dict[int, list[tuple[int, int]]] = {}  # the text's findings' spans, by slot
+        found: dict[int, list[tuple[int, int]]] = {}  # spans other entities blank, by slot
         look: list[tuple[int, int]] | None = None
-        for slot, entity, blank_look, blank_slots, j in plan(bits):
+        for slot, entity, blank_look, blank_slots, j, keep in plan(bits):
             skip: list[tuple[int, int]] = []
             if blank_look:
                 look = _look_alike_spans(text) if look is None else look
@@ -964,10 +991,11 @@ def scan_strings(
             for other in blank_slots:
                 skip = skip + found[other]
             spans = entity.spans(text, skip)
-            found[slot] = [(s, e) for s, e, _ in spans]
+            if keep:
+                found[slot] = [(s, e) for s, e, _ in spans]
             if j < 0:
                 continue
-            values = [v for _, _, v in spans if not allowed(v)]
+            values = [v for _, _, v in spans if not allowed(v)] if spans else []
             is_bare = entity.name in BARE_DIGITS and text.strip().isdigit()
             if is_bare:
                 tested[j] += len(rows)
@@ -986,8 +1014,9 @@ def scan_strings(
 
 
 # a step of a text's scan: (slot, entity, blank the look-alikes?, slots whose findings are
-# blanked, index among the chosen entities or -1 for an entity that only blanks others)
-Step = tuple[int, Entity, bool, tuple[int, ...], int]
+# blanked, index among the chosen entities or -1 for an entity that only blanks others,
+# whether a later step blanks its findings)
+Step = tuple[int, Entity, bool, tuple[int, ...], int, bool]
 
 
 class _Planner:
@@ -1048,7 +1077,7 @@ class _Planner:
         return steps
 
     def _steps(self, bits: int) -> list[Step]:
-        steps: list[Step] = []
+        steps: list[tuple[int, Entity, bool, tuple[int, ...], int]] = []
         done: set[int] = set()
         look = bool(bits >> self.look_bit & 1)
 
@@ -1068,7 +1097,8 @@ class _Planner:
         for j in range(self.chosen):
             if bits >> j & 1:
                 need(j, j)
-        return steps
+        blanking = {at for *_, blank, _ in steps for at in blank}
+        return [(*step, step[0] in blanking) for step in steps]
 
 
 def _changed(texts: Any, masked: Any) -> Any:
