@@ -108,13 +108,13 @@ _IBAN_DIGITS = str.maketrans(
 
 def _iban_end(text: str, start: int, length: int) -> int:
     """Index just after ``length`` non-space characters from ``start``."""
-    seen = 0
-    i = start
-    while i < len(text) and seen < length:
-        if not text[i].isspace():
-            seen += 1
-        i += 1
-    return i
+    match = _nonspace_run(length).match(text, start)
+    return match.end() if match else len(text)
+
+
+@functools.cache
+def _nonspace_run(length: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:\s*\S){{{length}}}")
 
 
 def valid_iban(text: str) -> bool:
@@ -496,7 +496,11 @@ class Entity:
     # dates, times, UUIDs and case numbers (LOOK_ALIKE) are blanked out before its
     # candidates are validated: they hold digit runs that look like phones and cards
     look_alikes_first: bool = False
+    # (character, pattern): in text without the character, the pattern finds the same
+    # candidates as ``pattern`` and faster (IPv6 needs ":"; most text has none)
+    lean: tuple[str, str] = ("", "")
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    lean_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
     is_iban: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -504,6 +508,8 @@ class Entity:
         # filter: both engines agree on which texts hold a candidate
         object.__setattr__(self, "regex", re.compile(self.extract or self.pattern, re.ASCII))
         object.__setattr__(self, "is_iban", self.name == "iban")
+        lean = re.compile(self.lean[1], re.ASCII) if self.lean[0] else self.regex
+        object.__setattr__(self, "lean_regex", lean)
 
     def spans(
         self, text: str, skip: list[tuple[int, int]] | None = None
@@ -516,7 +522,8 @@ class Entity:
         entity's candidate holds, so it stops a candidate as the text it covers did."""
         out = []
         searched = _blank(text, skip) if skip else text
-        for match in self.regex.finditer(searched):
+        regex = self.lean_regex if self.lean[0] and self.lean[0] not in text else self.regex
+        for match in regex.finditer(searched):
             start, end = match.span()
             value = match.group(0)
             if self.is_iban:
@@ -646,7 +653,7 @@ def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict
         "credit_card", CARD, valid_card, mask_card, before=(iban,), look_alikes_first=True
     )
     ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****")
-    ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip)
+    ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip, lean=(":", IPV4))
     phone_valid = make_phone_validator(phone_regions)
     phone = Entity(
         "phone",
