@@ -322,8 +322,12 @@ def _entities(config: PiiConfig) -> dict[str, Entity]:
 
 
 def _allow(config: PiiConfig) -> Any:
+    from mlgate.gates.pii.detect import allow_nothing
+
     values = set(config.allow.values)
     patterns = [re.compile(p) for p in config.allow.patterns]
+    if not values and not patterns:
+        return allow_nothing
 
     def allowed(value: str) -> bool:
         return value in values or any(p.search(value) for p in patterns)
@@ -474,6 +478,10 @@ def _local_scan(
 ) -> Any:
     """The scan of one array in this process (what a worker process does)."""
     people = _people(config)
+    if "person_name" in people:  # read once here: forked workers inherit it
+        from mlgate.gates.pii.names import lexicon
+
+        lexicon()
 
     def scan(array: Any, positions: Any, signal: str | None) -> dict[str, Findings]:
         return _scan_texts(array, positions, entities, allowed, people, signal, today, presidio)
