@@ -1018,8 +1018,11 @@ def scan_strings(
                 tested[j] += len(rows)
                 valid[j] += len(rows) if values else 0
             if values:
-                masks = [entity.mask(v) for v in values]
-                record(results[j][1 if is_bare else 0], rows, masks, positions)
+                into = results[j][1 if is_bare else 0]
+                if len(into.rows) >= 10 and len(into.examples) >= 3:  # only counted now
+                    into.count += len(rows) * len(values)
+                else:
+                    record(into, rows, [entity.mask(v) for v in values], positions)
     out: dict[str, Findings] = {}
     for j, entity in enumerate(chosen):
         found_j, bare = results[j]
