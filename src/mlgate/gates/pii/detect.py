@@ -1056,6 +1056,7 @@ class _Planner:
     @classmethod
     def build(cls, texts: Any, chosen: list[Entity]) -> tuple[Any, Callable[[int], list[Step]]]:
         import numpy as np
+        import pyarrow as pa
 
         slots = list(chosen)
         todo = [o for e in chosen for o in e.before]
@@ -1064,9 +1065,30 @@ class _Planner:
             if all(other is not e for e in slots):
                 slots.append(other)
                 todo += other.before
+        # one pass for every pattern at once: the other passes (and the mask) run on the
+        # texts it matched only (masking never makes a filter match where the raw text did
+        # not: the mask keeps the characters around a look-alike, so it joins nothing)
+        every = texts
+        union = _union_hits(texts, slots)
+        if union is not None and union.sum() < 0.8 * len(texts):
+            every = texts.filter(pa.array(union))
         masked = None
         if MASKED_FILTER.intersection(e.name for e in chosen):
-            masked = mask_look_alikes(texts)
+            masked = mask_look_alikes(every)
+        flags = cls._flags(every, chosen, slots, masked)
+        if every is texts:
+            return flags[0], cls(slots, len(chosen), *flags[1:]).plan
+        full = np.zeros(len(texts), dtype=np.int64)
+        full[np.flatnonzero(union)] = flags[0]
+        return full, cls(slots, len(chosen), *flags[1:]).plan
+
+    @staticmethod
+    def _flags(
+        texts: Any, chosen: list[Entity], slots: list[Entity], masked: Any
+    ) -> tuple[Any, list[int], int]:
+        """(flags of ``texts``, each slot's raw-pattern bit or -1, the look-alike bit)."""
+        import numpy as np
+
         flags = np.zeros(len(texts), dtype=np.int64)
         for bit, entity in enumerate(chosen):
             narrow = masked if entity.name in MASKED_FILTER else None
@@ -1087,8 +1109,7 @@ class _Planner:
             flags |= _changed(texts, masked).astype(np.int64) << bit
         else:
             flags |= np.int64(1) << bit
-        planner = cls(slots, len(chosen), raw_bit, bit)
-        return flags, planner.plan
+        return flags, raw_bit, bit
 
     def plan(self, bits: int) -> list[Step]:
         steps = self.plans.get(bits)
@@ -1119,6 +1140,23 @@ class _Planner:
                 need(j, j)
         blanking = {at for *_, blank, _ in steps for at in blank}
         return [(*step, step[0] in blanking) for step in steps]
+
+
+def _union_hits(texts: Any, entities: list[Entity]) -> Any:
+    """Which texts any of ``entities``' patterns matches (numpy bool), None when RE2 cannot
+    run one of them."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    union = "|".join(f"(?:{e.pattern})" for e in entities)
+    try:
+        hits = pc.fill_null(pc.match_substring_regex(texts, union), False)
+    except pa.ArrowInvalid:
+        return None
+    if isinstance(hits, pa.ChunkedArray):
+        hits = hits.combine_chunks()
+    return np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _changed(texts: Any, masked: Any) -> Any:
