@@ -149,11 +149,12 @@ def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
     return None
 
 
-def name_pairs(text: str, lex: Lexicon) -> list[str]:
+def name_pairs(text: str, lex: Lexicon, words: list[re.Match[str]] | None = None) -> list[str]:
     """ "First Surname" pairs in free text (capitalised; the first name not a common word),
-    with an initial or surname particles between them ("Jane A. Doe", "Loek van de Kooij")."""
+    with an initial or surname particles between them ("Jane A. Doe", "Loek van de Kooij").
+    ``words``: the text's :data:`WORD` matches, when the caller has them."""
     out = []
-    words = list(WORD.finditer(text))
+    words = list(WORD.finditer(text)) if words is None else words
     i = 0
     while i < len(words) - 1:
         first = words[i]
@@ -328,13 +329,16 @@ def mask_date(value: str) -> str:
 # --------------------------------------------------------------------------- scanning
 
 
-def is_prose(text: str) -> bool:
+def is_prose(text: str, words: list[re.Match[str]] | None = None) -> bool:
     """Running text, not a title: some word of three or more letters is in lower case.
 
     In a dataset column, a cell whose words are all capitalised is a label — a city
     ("San Lorenzo Di Santi"), a company, a charge ("Felony Battery (Dom Strang)") — and
-    its "pairs" count only when the column as a whole is judged to hold names."""
-    return any(w.islower() and len(w) >= 3 for w in WORD.findall(text))
+    its "pairs" count only when the column as a whole is judged to hold names. ``words``:
+    the text's :data:`WORD` matches, when the caller has them."""
+    if words is None:
+        return any(w.islower() and len(w) >= 3 for w in WORD.findall(text))
+    return any(len(w) >= 3 and w.islower() for w in (m.group(0) for m in words))
 
 
 def scan_names(
@@ -371,9 +375,12 @@ def scan_names(
                 record(found, rows, [mask_name(text)], positions)
                 counted.add(text)
     for text, rows in candidates(array, PAIR_CANDIDATE):
-        if text in counted or (column and not is_prose(text)):
+        if text in counted:
             continue
-        pairs = [p for p in name_pairs(text, lex) if not allowed(p)]
+        words = list(WORD.finditer(text))
+        if column and not is_prose(text, words):
+            continue
+        pairs = [p for p in name_pairs(text, lex, words) if not allowed(p)]
         if pairs:
             record(found, rows, [mask_name(p) for p in pairs], positions)
     return found if found.count else None
