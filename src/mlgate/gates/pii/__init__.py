@@ -15,9 +15,11 @@ What it checks
 
 How it decides
     Mask, then detect: dates, date-times (pandas and ISO, with fractions and time zones),
-    times, UUIDs and case numbers are found first and their spans never become phones or
-    cards. Cells that are only digits are judged per column: in a column where fewer than
-    60 % of them are valid phone (or card) numbers, they are ids. ``person_name`` comes from
+    times, UUIDs and case numbers are found first and blanked out, as are e-mails, IBANs,
+    cards, SSNs and IPs, before phones (and cards) are looked for: their digits never become
+    phones or cards, and a phone right after a date is still found. Cells that are only
+    digits are judged per column: in a column where fewer than 60 % of them are valid phone
+    (or card) numbers, they are ids. ``person_name`` comes from
     a shipped lexicon of first names and surnames (US Census 1990 and Faker's lists of 80+
     locales; no NLP model): a column in which half the cells are names is a name column
     (surnames alone count when the column's name says names: ``last``, ``surname``), and
