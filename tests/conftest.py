@@ -175,6 +175,33 @@ def user_mlgate(wheel_site: Path) -> Callable[..., Result]:
     return invoke
 
 
+def on_terminal(cwd: Path, *args: str) -> tuple[int, str]:
+    """Run ``python -m mlgate ARGS`` on a pseudo-terminal (as a person at a terminal does):
+    (exit code, everything it wrote)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlgate", *args],
+        cwd=cwd,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "200", "TERM": "xterm"},
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    return proc.wait(timeout=120), seen.decode(errors="replace")
+
+
 def git(cwd: Path, *args: str) -> str:
     """Run git in ``cwd`` with a fixed identity; return stdout."""
     env = {

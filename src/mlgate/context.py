@@ -80,6 +80,12 @@ class RunContext:
         """Dataset input ``name`` on its engine (DuckDB or Spark), for sufficient statistics."""
         return self.store.table(name)
 
+    def note(self, what: str) -> None:
+        """Say what the gate is doing now, for the progress line on a terminal (nothing is
+        printed in a pipe or with ``--quiet``)."""
+        if self.store.progress is not None:
+            self.store.progress(what)
+
     def model(self, name: str) -> LoadedModel:
         """Model input ``name`` (safe formats only unless the policy opts in)."""
         return self.store.model(name)

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import Result
+from conftest import Result, on_terminal
 
 pytest.importorskip("duckdb")
 
@@ -179,9 +179,6 @@ def test_mlgate_engine_moves_every_input_not_pinned_to_pandas(
 def test_a_terminal_sees_what_the_engine_scans(tmp_path: Path) -> None:
     """On a terminal the progress line names the gate and what the engine is doing; in a
     pipe (CI logs) nothing of it is printed."""
-    import os
-    import pty
-
     table(tmp_path / "t.parquet", n=3000)
     (tmp_path / "p.yaml").write_text(
         "version: 1\ninputs:\n"
@@ -190,26 +187,8 @@ def test_a_terminal_sees_what_the_engine_scans(tmp_path: Path) -> None:
         "  - {id: pii, type: pii, data: t}\n"
         "  - {id: drift, type: drift, reference: t, current: t, columns: [s]}\n"
     )
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlgate", "check", "p.yaml", "-f", "json", "-o", "r.json"],
-        cwd=tmp_path,
-        stdout=follower,
-        stderr=follower,
-        env={**os.environ, "COLUMNS": "200", "TERM": "xterm"},
-    )
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    assert proc.wait(timeout=120) == 0
-    text = seen.decode(errors="replace")
+    code, text = on_terminal(tmp_path, "check", "p.yaml", "-f", "json", "-o", "r.json")
+    assert code == 0
     assert "running gate pii (1/2)" in text
     assert "t on duckdb" in text
     assert "rows scanned for personal data" in text

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Result
+from conftest import ROOT, Result, on_terminal
 
 from mlgate.gates.pii import DEFAULT_ENTITIES
 from mlgate.gates.pii.detect import (
@@ -313,3 +313,31 @@ def test_the_example_has_a_pii_gate_that_passes(cli: Run, example: Path) -> None
     pii = next(g for g in report.gates if g.type == "pii")
     assert pii.outcome.value == "pass"
     assert all(c.observed == 0 for c in pii.checks)
+
+
+def test_a_terminal_sees_the_columns_of_a_frame_scanned(tmp_path: Path) -> None:
+    """A long scan of a pandas input says how many of its columns are done on a terminal's
+    progress line; a pipe gets none of it."""
+    import pandas as pd
+
+    pd.DataFrame(
+        {
+            f"note_{i}": [f"call 020 7946 09{k % 100:02d} at noon" for k in range(500)]
+            for i in range(3)
+        }
+    ).to_parquet(tmp_path / "notes.parquet")
+    (tmp_path / "p.yaml").write_text(
+        "version: 1\ninputs:\n  notes: {path: notes.parquet}\n"
+        "gates:\n  - {id: pii, type: pii, data: notes, entities: [phone]}\n"
+    )
+    code, text = on_terminal(tmp_path, "check", "p.yaml", "-f", "json", "-o", "r.json")
+    assert code == 1, text
+    assert "running gate pii (1/1): notes (500 rows): 3 of 3 columns scanned" in text
+    piped = subprocess.run(
+        [sys.executable, "-m", "mlgate", "check", "p.yaml", "-f", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "columns scanned" not in piped.stderr + piped.stdout

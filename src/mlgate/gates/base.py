@@ -114,6 +114,11 @@ class RunContext(Protocol):
         """Dataset input ``name`` on its engine (see :mod:`mlgate.backends`)."""
         ...
 
+    def note(self, what: str) -> None:
+        """Say what the gate is doing now (a long scan: which column), for the progress line
+        on a terminal; nothing is printed in a pipe."""
+        ...
+
     def model(self, name: str) -> LoadedModel:
         """Model input ``name`` (safe formats only unless the policy opts in)."""
         ...

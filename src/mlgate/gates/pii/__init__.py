@@ -92,7 +92,7 @@ import builtins
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -282,7 +282,9 @@ class PiiGate(BaseGate[PiiConfig]):
             frame = ctx.frame(config.data)
             flagged = _column_signals(config, list(map(str, frame.columns)))
             special = _special_columns(config, frame, ctx.declared_sensitive(config.data))
-            count, found = _scan_frame(config, frame, entities, allowed, ctx.today, presidio)
+            count, found = _scan_frame(
+                config, frame, entities, allowed, ctx.today, presidio, (config.data, ctx.note)
+            )
             scanned += count
             places += found
         for rel, pattern in enumerate(config.paths):
@@ -443,7 +445,10 @@ def _scan_frame(
     allowed: Any,
     today: dt.date,
     presidio: PresidioScanner | None,
+    note: tuple[str, Callable[[str], None]] | None = None,
 ) -> tuple[int, list[tuple[str, dict[str, Findings]]]]:
+    """A pandas frame scanned column by column (in worker processes when it is large);
+    ``note``: (input name, what to tell the progress line as columns are done)."""
     import numpy as np
 
     from mlgate.gates.pii.detect import column_signal
@@ -464,10 +469,13 @@ def _scan_frame(
     tasks = ((column, (at,)) for at, column in enumerate(columns))
     scanned = 0
     out = []
-    for column, (count, found) in scan_jobs(tasks, pool, scan):
+    for done, (column, (count, found)) in enumerate(scan_jobs(tasks, pool, scan), 1):
         scanned += count
         if found:
             out.append((f"column {column} (rows, from 0)", found))
+        if note is not None:
+            name, say = note
+            say(f"{name} ({len(frame):,} rows): {done} of {len(columns)} columns scanned")
     return scanned, out
 
 
