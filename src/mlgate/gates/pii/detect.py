@@ -570,6 +570,12 @@ PHONE = (
 )
 # the same, with token boundaries RE2 cannot express: not inside hex ids, words or longer numbers
 PHONE_EXTRACT = r"(?<![\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?![\w-]|\.\d)"
+# the column-wise filter with the same boundaries, as RE2 can say them: the characters
+# around the number are matched instead of looked at (a filter only asks whether a match
+# exists), so "ORD-2024-123456" and ISBNs are not candidate texts
+PHONE_FILTER = (
+    r"(?:^|[^\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?:$|[^\w.\-]|\.(?:$|[^\d]))"
+)
 
 ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 
@@ -657,7 +663,7 @@ def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict
     phone_valid = make_phone_validator(phone_regions)
     phone = Entity(
         "phone",
-        PHONE,
+        PHONE_FILTER,
         phone_valid,
         mask_phone,
         PHONE_EXTRACT,
