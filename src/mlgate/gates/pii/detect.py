@@ -14,7 +14,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 # --------------------------------------------------------------------------- validators
 
@@ -251,10 +251,10 @@ def _valid_type(metadata: Any) -> Callable[[str], bool]:
 def _region_decider(region: str) -> Callable[[str], bool | None] | None:
     """``phonenumbers.is_valid_number(phonenumbers.parse(digits, region))`` for ASCII digits
     written without "+", without parsing: the country-code and national-prefix stripping of
-    ``parse`` replayed with ``phonenumbers``' own helpers, then the number types as one
-    regex (:func:`_valid_type`). None (ask ``parse``) for digits that start with the
-    region's international dialling prefix; no decider (None) for regions whose metadata
-    rewrites numbers while parsing. ``tests/gates/test_pii_phones.py`` compares the
+    ``parse`` replayed as ``phonenumbers``' helpers do it (:class:`_Prefix`), then the number
+    types as one regex (:func:`_valid_type`). None (ask ``parse``) for digits that start
+    with the region's international dialling prefix; no decider (None) for regions whose
+    metadata rewrites numbers while parsing. ``tests/gates/test_pii_phones.py`` compares the
     decisions with parsing on thousands of phone-like strings."""
     from phonenumbers import phonenumberutil as pu
     from phonenumbers.phonemetadata import PhoneMetadata
@@ -273,8 +273,7 @@ def _region_decider(region: str) -> Callable[[str], bool | None] | None:
         return None
     idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
     prefix = str(code)
-    too_long = pu.ValidationResult.TOO_LONG
-    general = metadata.general_desc
+    national = _Prefix.of(metadata)
 
     def decide(digits: str) -> bool | None:
         if idd is not None and idd.match(digits):
@@ -282,34 +281,89 @@ def _region_decider(region: str) -> Callable[[str], bool | None] | None:
         meta = metadata
         nsn = digits
         if digits.startswith(prefix):  # _maybe_extract_country_code, from the default region
-            _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(
-                digits[len(prefix) :], metadata
-            )
-            if (
-                not pu._match_national_number(digits, general, False)
-                and pu._match_national_number(potential, general, False)
-            ) or pu._test_number_length(digits, metadata) == too_long:
+            potential = national.strip(digits[len(prefix) :])
+            too_long = national.length(digits) == national.too_long
+            if (not national.viable(digits) and national.viable(potential)) or too_long:
                 nsn, meta = potential, after_code
         return _national_valid(nsn, meta, code)
 
     return decide
 
 
+class _Prefix:
+    """``phonenumbers``' national-prefix stripping and length test for one region's metadata
+    (one without a transform rule), with its patterns compiled once:
+    ``_maybe_strip_national_prefix_carrier_code``'s number, ``_match_national_number``
+    against the general description, ``_test_number_length`` for unknown types."""
+
+    _made: ClassVar[dict[int, tuple[Any, _Prefix]]] = {}
+
+    def __init__(self, metadata: Any) -> None:
+        from phonenumbers import phonenumberutil as pu
+
+        general = metadata.general_desc
+        pattern = general.national_number_pattern if general is not None else None
+        self.general = re.compile(pattern) if pattern else None
+        npp = metadata.national_prefix_for_parsing
+        self.prefix = re.compile(npp) if npp else None
+        self.described = general is not None
+        self.lengths = list(general.possible_length) if general is not None else []
+        self.local = list(general.possible_length_local_only) if general is not None else []
+        self.too_long = pu.ValidationResult.TOO_LONG
+        self.kept = (
+            pu.ValidationResult.TOO_SHORT,
+            pu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+            pu.ValidationResult.INVALID_LENGTH,
+        )
+        self.results = pu.ValidationResult
+
+    @classmethod
+    def of(cls, metadata: Any) -> _Prefix:
+        made = cls._made.get(id(metadata))
+        if made is None or made[0] is not metadata:
+            made = cls._made[id(metadata)] = (metadata, cls(metadata))
+        return made[1]
+
+    def viable(self, number: str) -> bool:
+        return self.general is not None and self.general.fullmatch(number) is not None
+
+    def strip(self, number: str) -> str:
+        if not number or self.prefix is None:
+            return number
+        match = self.prefix.match(number)
+        if match is None:
+            return number
+        rest = number[match.end() :]
+        if self.viable(number) and not self.viable(rest):
+            return number
+        return rest
+
+    def length(self, number: str) -> Any:
+        results = self.results
+        if not self.described or not self.lengths:  # (every description has lengths)
+            return results.INVALID_LENGTH
+        size = len(number)
+        if size in self.local:
+            return results.IS_POSSIBLE_LOCAL_ONLY
+        if self.lengths[0] == size:
+            return results.IS_POSSIBLE
+        if self.lengths[0] > size:
+            return results.TOO_SHORT
+        if self.lengths[-1] < size:
+            return results.TOO_LONG
+        return results.IS_POSSIBLE if size in self.lengths[1:] else results.INVALID_LENGTH
+
+
 def _national_valid(nsn: str, metadata: Any, code: int) -> bool:
     """How ``parse`` and ``is_valid_number`` end for a national significant number of country
     code ``code``: the national prefix stripped when what remains has a possible length for
     the region (``metadata``), the length bounds, then the number types."""
-    from phonenumbers import phonenumberutil as pu
 
     if len(nsn) < 2:
         return False
-    _, potential, _ = pu._maybe_strip_national_prefix_carrier_code(nsn, metadata)
-    kept = (
-        pu.ValidationResult.TOO_SHORT,
-        pu.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
-        pu.ValidationResult.INVALID_LENGTH,
-    )
-    if pu._test_number_length(potential, metadata) not in kept:
+    national = _Prefix.of(metadata)
+    potential = national.strip(nsn)
+    if national.length(potential) not in national.kept:
         nsn = potential
     if not 2 <= len(nsn) <= 17:
         return False
@@ -573,9 +627,7 @@ PHONE_EXTRACT = r"(?<![\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?![\w-]|\.\d
 # the column-wise filter with the same boundaries, as RE2 can say them: the characters
 # around the number are matched instead of looked at (a filter only asks whether a match
 # exists), so "ORD-2024-123456" and ISBNs are not candidate texts
-PHONE_FILTER = (
-    r"(?:^|[^\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?:$|[^\w.\-]|\.(?:$|[^\d]))"
-)
+PHONE_FILTER = r"(?:^|[^\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?:$|[^\w.\-]|\.(?:$|[^\d]))"
 
 ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 
