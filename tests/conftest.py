@@ -175,9 +175,10 @@ def user_mlgate(wheel_site: Path) -> Callable[..., Result]:
     return invoke
 
 
-def on_terminal(cwd: Path, *args: str) -> tuple[int, str]:
+def on_terminal(cwd: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``python -m mlgate ARGS`` on a pseudo-terminal (as a person at a terminal does):
-    (exit code, everything it wrote)."""
+    (exit code, everything it wrote). ``env``: added to the environment (``PYTHONPATH`` of an
+    installed wheel)."""
     import pty
 
     leader, follower = pty.openpty()
@@ -186,7 +187,7 @@ def on_terminal(cwd: Path, *args: str) -> tuple[int, str]:
         cwd=cwd,
         stdout=follower,
         stderr=follower,
-        env={**os.environ, "COLUMNS": "200", "TERM": "xterm"},
+        env={**os.environ, "COLUMNS": "200", "TERM": "xterm", **(env or {})},
     )
     os.close(follower)
     seen = b""

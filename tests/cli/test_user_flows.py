@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Result, git
+from conftest import Result, git, on_terminal
 
 Run = Callable[..., Result]
 
@@ -166,3 +166,43 @@ def test_gitlab_code_quality_in_a_user_repository(user_mlgate: Run, user_repo: P
     )
     line = next(n for n, text in enumerate(policy.read_text().splitlines(), 1) if "0.99" in text)
     assert accuracy["location"] == {"path": "ml/mlgate.yaml", "lines": {"begin": line}}
+
+
+def test_pii_in_a_user_repository(user_mlgate: Run, user_repo: Path, wheel_site: Path) -> None:
+    """The PII gate from the wheel on a user's table: a phone right after a date is found,
+    timestamps are not phones, one process and two workers report the same, and a terminal
+    sees the columns counted."""
+    import pandas as pd
+
+    notes = [f"called on 2024-01-{1 + i % 28:02d} 020 7946 0{i % 1000:03d}" for i in range(800)]
+    pd.DataFrame(
+        {
+            "note": notes,
+            "seen_at": [f"2013-08-13 06:{i % 60:02d}:42.856936" for i in range(800)],
+            "ref": [f"ORD-2024-{i:06d}" for i in range(800)],
+        }
+    ).to_parquet(user_repo / "notes.parquet")
+    (user_repo / "pii.yaml").write_text(
+        "version: 1\ninputs:\n  notes: {path: notes.parquet}\n"
+        "gates:\n  - {id: pii, type: pii, data: notes, entities: [phone, credit_card]}\n"
+    )
+    args = ("check", "pii.yaml", "-q", "-f", "json")
+    one = user_mlgate(*args, cwd=user_repo, env={"MLGATE_PII_WORKERS": "1"})
+    two = user_mlgate(*args, cwd=user_repo, env={"MLGATE_PII_WORKERS": "2"})
+    assert one.code == two.code == 1, one.err + two.err
+    checks = [
+        [{k: v for k, v in c.items() if "duration" not in k} for g in json.loads(r.out)["gates"]
+         for c in g["checks"]]
+        for r in (one, two)
+    ]  # fmt: skip
+    assert checks[0] == checks[1]
+    found = {c["id"]: c["observed"] for c in checks[0]}
+    assert found["pii/phone"] > 700, found  # every note's phone (the date does not hide it)
+    assert found["pii/credit_card"] == 0, found
+    assert "020 7946" not in one.out + one.err  # masked
+    code, text = on_terminal(
+        user_repo, "check", "pii.yaml", "-f", "json", "-o", "r.json",
+        env={"PYTHONPATH": str(wheel_site)},
+    )  # fmt: skip
+    assert code == 1
+    assert "notes (800 rows): 3 of 3 columns scanned" in text
