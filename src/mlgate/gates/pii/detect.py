@@ -178,12 +178,9 @@ def _region_precheck(region: str) -> Callable[[str], bool] | None:
     metadata = PhoneMetadata.metadata_for_region(region)
     if metadata is None or metadata.national_prefix_transform_rule or metadata.general_desc is None:
         return None
-    pattern = metadata.general_desc.national_number_pattern
-    if not pattern:
+    national = _Prefix.of(metadata)
+    if national.general is None:
         return None
-    general = re.compile(f"(?:{pattern})")
-    national = metadata.national_prefix_for_parsing
-    strip = re.compile(national) if national else None
     idd = re.compile(metadata.international_prefix) if metadata.international_prefix else None
     code = str(metadata.country_code)
 
@@ -194,10 +191,10 @@ def _region_precheck(region: str) -> Callable[[str], bool] | None:
         if digits.startswith(code):
             forms.append(digits[len(code) :])
         for form in list(forms):
-            cut = strip.match(form) if strip is not None else None
+            cut = national.prefix.match(form) if national.prefix is not None else None
             if cut is not None and cut.end():
                 forms.append(form[cut.end() :])
-        return any(general.fullmatch(form) for form in forms)
+        return any(national.viable(form) for form in forms)
 
     return possible
 
@@ -306,7 +303,6 @@ class _Prefix:
         self.general = re.compile(pattern) if pattern else None
         npp = metadata.national_prefix_for_parsing
         self.prefix = re.compile(npp) if npp else None
-        self.described = general is not None
         self.lengths = list(general.possible_length) if general is not None else []
         self.local = list(general.possible_length_local_only) if general is not None else []
         self.too_long = pu.ValidationResult.TOO_LONG
@@ -340,7 +336,7 @@ class _Prefix:
 
     def length(self, number: str) -> Any:
         results = self.results
-        if not self.described or not self.lengths:  # (every description has lengths)
+        if not self.lengths:  # no general description (every description has lengths)
             return results.INVALID_LENGTH
         size = len(number)
         if size in self.local:
@@ -966,55 +962,34 @@ def count_where(array: Any, test: Callable[[Any], Any]) -> int:
     return int(pc.sum(test(array)).as_py() or 0)
 
 
-def candidates(
-    array: Any, pattern: str, regex: re.Pattern[str] | None = None, filtered: Any = None
-) -> Any:
+def candidates(array: Any, pattern: str, regex: re.Pattern[str] | None = None) -> Any:
     """(distinct text, array indices) of the cells matching ``pattern``.
 
-    The pattern runs column-wise (pyarrow's RE2) on ``filtered`` (the same cells, e.g. with
-    look-alikes masked) or on ``array``; each distinct text of ``array`` is handed out once,
-    so columns that repeat values (templates, categories, copied notes) are validated once
-    per value, and the result is spread over its rows.
-    """
+    The pattern runs column-wise (pyarrow's RE2); each distinct text is handed out once, so
+    columns that repeat values (templates, categories, copied notes) are validated once per
+    value, and the result is spread over its rows (first appearance first)."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    column = array
-    if isinstance(array, Cells):
-        array = array.texts
-    try:
-        mask = pc.match_substring_regex(array if filtered is None else filtered, pattern)
-    except pa.ArrowInvalid:
-        compiled = regex or re.compile(pattern)
-        mask = pa.array([bool(compiled.search(v)) if v else False for v in array.to_pylist()])
-    flags = pc.fill_null(mask, False)
-    if isinstance(flags, pa.ChunkedArray):
-        flags = flags.combine_chunks()
-    hits = np.flatnonzero(np.asarray(flags.to_numpy(zero_copy_only=False), dtype=bool))
-    if hits.size == 0:
-        return
-    if isinstance(column, Cells):  # distinct texts already: hand out each one's rows
-        texts = pc.take(array, pa.array(hits)).to_pylist()
-        for code, text in zip(hits.tolist(), texts, strict=True):
-            yield text or "", column.rows(code)
-        return
-    encoded = pc.take(array, pa.array(hits)).dictionary_encode()
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    order = np.argsort(codes, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(encoded.dictionary)))])
-    for code, text in enumerate(encoded.dictionary.to_pylist()):
-        yield text or "", hits[order[starts[code] : starts[code + 1]]]
+    texts = array.texts if isinstance(array, Cells) else array
+    flags = _matches(texts, pattern, regex).astype(np.int64)
+    for text, rows, _ in _flagged(array, flags, 1):
+        yield text, rows
 
 
-def record(found: Findings, rows: Any, masks: list[str], positions: Any) -> None:
-    """Count ``masks`` (the masked values of one text) in each of ``rows`` (array indices:
-    a numpy array or a list)."""
-    if len(found.rows) >= 10 and len(found.examples) >= 3:  # positions and examples kept
-        found.count += len(rows) * len(masks)
+def record(
+    found: Findings,
+    rows: Any,
+    values: list[str],
+    positions: Any,
+    mask: Callable[[str], str] | None = None,
+) -> None:
+    """Count ``values`` (one text's, masked by ``mask`` or already masked) in each of
+    ``rows`` (array indices: a numpy array or a list). Once ``found`` keeps its 10 positions
+    and 3 examples, values are only counted (and not masked)."""
+    if len(found.rows) >= 10 and len(found.examples) >= 3:
+        found.count += len(rows) * len(values)
         return
+    masks = [mask(v) for v in values] if mask is not None else values
     for index in list(rows[:10]):
         row = int(positions[index]) if positions is not None else int(index)
         for masked in masks:
@@ -1076,11 +1051,7 @@ def scan_strings(
                 tested[j] += len(rows)
                 valid[j] += len(rows) if values else 0
             if values:
-                into = results[j][1 if is_bare else 0]
-                if len(into.rows) >= 10 and len(into.examples) >= 3:  # only counted now
-                    into.count += len(rows) * len(values)
-                else:
-                    record(into, rows, [entity.mask(v) for v in values], positions)
+                record(results[j][1 if is_bare else 0], rows, values, positions, entity.mask)
     out: dict[str, Findings] = {}
     for j, entity in enumerate(chosen):
         found_j, bare = results[j]
@@ -1203,43 +1174,46 @@ class _Planner:
 def _union_hits(texts: Any, entities: list[Entity]) -> Any:
     """Which texts any of ``entities``' patterns matches (numpy bool), None when RE2 cannot
     run one of them."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     union = "|".join(f"(?:{e.pattern})" for e in entities)
     try:
-        hits = pc.fill_null(pc.match_substring_regex(texts, union), False)
+        return _bools(pc.match_substring_regex(texts, union))
     except pa.ArrowInvalid:
         return None
-    if isinstance(hits, pa.ChunkedArray):
-        hits = hits.combine_chunks()
-    return np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _changed(texts: Any, masked: Any) -> Any:
     """Which texts the look-alike mask changed (numpy bool)."""
-    import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    changed = pc.fill_null(pc.not_equal(texts, masked), False)
-    if isinstance(changed, pa.ChunkedArray):
-        changed = changed.combine_chunks()
-    return np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool)
+    return _bools(pc.not_equal(texts, masked))
 
 
-def _matches(texts: Any, pattern: str, regex: re.Pattern[str], filtered: Any = None) -> Any:
+def _matches(
+    texts: Any, pattern: str, regex: re.Pattern[str] | None = None, filtered: Any = None
+) -> Any:
     """Which of ``texts`` match ``pattern`` (RE2, column-wise; on ``filtered``, the same
-    texts with look-alikes masked, when given), as a numpy bool array."""
-    import numpy as np
+    texts with look-alikes masked, when given), as a numpy bool array. A pattern RE2 cannot
+    run (a policy's own) is searched by Python's ``regex``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
         mask = pc.match_substring_regex(texts if filtered is None else filtered, pattern)
-    except pa.ArrowInvalid:  # a policy's pattern RE2 cannot run
-        mask = pa.array([bool(regex.search(v)) if v else False for v in texts.to_pylist()])
+    except pa.ArrowInvalid:
+        compiled = regex or re.compile(pattern)
+        mask = pa.array([bool(compiled.search(v)) if v else False for v in texts.to_pylist()])
+    return _bools(mask)
+
+
+def _bools(mask: Any) -> Any:
+    """A pyarrow boolean array (or chunked array) as numpy, nulls false."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     mask = pc.fill_null(mask, False)
     if isinstance(mask, pa.ChunkedArray):
         mask = mask.combine_chunks()
