@@ -233,6 +233,22 @@ def test_one_pass_over_the_texts_finds_what_each_entity_finds_in_every_cell() ->
         "12:56 020 7946 0968",  # a phone after a time: their digits together pass Luhn
     ]
     texts += [str(4_000_000_000 + 7 * i) for i in range(60)]  # a run of all-digit ids
+    # texts are searched joined by newlines: values that touch a text's ends, newlines
+    # inside a text, neighbours whose digits would run together
+    texts += [
+        "call 020 7946 0958\n4111 1111 1111 1111\nDE89370400440532013000",
+        "DE89370400440532013000",
+        "7 apples",
+        "order 4111 1111",
+        "1111 1111 done",
+        "+44 20 7946",
+        "0958",
+        "jane@example.",
+        "com",
+        "10.0.0.",
+        "1 and fe80::1",
+    ]
+    texts += texts[:40]  # texts that repeat: each distinct text searched once
     array = pa.array(texts, type=pa.string())
     for subset in (REGIONS, ["US"]):
         entities = builtin_entities(subset, False)
@@ -257,3 +273,11 @@ def test_one_pass_over_the_texts_finds_what_each_entity_finds_in_every_cell() ->
             assert {k: (v.count, v.rows, v.examples) for k, v in alone.items()} == {
                 name: reference[name]
             }
+    # a column of repeated texts, scanned as its distinct texts and the rows of each
+    repeated = texts * 3
+    cells = detect.distinct_cells(pa.array(repeated, type=pa.string()))
+    assert isinstance(cells, detect.Cells)
+    found = scan_strings(cells, entities, allowed)
+    assert {k: (v.count, v.rows, v.examples) for k, v in found.items()} == every_cell(
+        repeated, entities, allowed
+    )

@@ -9,6 +9,7 @@ outside this module ever sees a raw value: findings carry only masked examples a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import ipaddress
 import re
@@ -549,6 +550,9 @@ class Entity:
     # (character, pattern): in text without the character, the pattern finds the same
     # candidates as ``pattern`` and faster (IPv6 needs ":"; most text has none)
     lean: tuple[str, str] = ("", "")
+    # its pattern never matches a newline and reads one as the end of a text: texts may be
+    # searched joined by newlines (true of the built-ins; a policy's pattern may say ``\s``)
+    joined: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
     lean_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
     is_iban: bool = field(init=False, repr=False, compare=False)
@@ -701,13 +705,19 @@ _blocked_spans = functools.lru_cache(maxsize=1 << 16)(_look_alike_spans)
 def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict[str, Entity]:
     """The built-in entities, configured."""
     ip_valid = make_ip_validator(ignore_private_ips)
-    email = Entity("email", EMAIL, valid_email, mask_email)
-    iban = Entity("iban", IBAN, valid_iban, mask_iban)
+    email = Entity("email", EMAIL, valid_email, mask_email, joined=True)
+    iban = Entity("iban", IBAN, valid_iban, mask_iban, joined=True)
     card = Entity(
-        "credit_card", CARD, valid_card, mask_card, before=(iban,), look_alikes_first=True
+        "credit_card",
+        CARD,
+        valid_card,
+        mask_card,
+        before=(iban,),
+        look_alikes_first=True,
+        joined=True,
     )
-    ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****")
-    ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip, lean=(":", IPV4))
+    ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****", joined=True)
+    ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip, lean=(":", IPV4), joined=True)
     phone_valid = make_phone_validator(phone_regions)
     phone = Entity(
         "phone",
@@ -717,6 +727,7 @@ def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict
         PHONE_EXTRACT,
         (email, iban, card, ssn, ip),
         look_alikes_first=True,
+        joined=True,
     )
     return {
         "email": email,
@@ -862,27 +873,29 @@ def special_category(column: str) -> str | None:
 
 @dataclass
 class Findings:
-    """Counts, positions and masked examples of one entity in one place."""
+    """Counts, the first positions (ten at most, ascending) and masked examples of one entity
+    in one place."""
 
     count: int = 0
     rows: list[int] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
+    texts: int = field(default=0, compare=False)  # texts recorded (see :func:`record`)
 
     def merge(self, other: Findings) -> None:
-        """Add ``other``'s findings (positions and examples stay capped)."""
-        for row in other.rows:
-            if len(self.rows) < 10 and row not in self.rows:
-                self.rows.append(row)
+        """Add ``other``'s findings (the first ten positions of both, examples capped)."""
+        self.rows = sorted(set(self.rows).union(other.rows))[:10]
         for masked in other.examples:
             if len(self.examples) < 3 and masked not in self.examples:
                 self.examples.append(masked)
-        self.rows.sort()
         self.count += other.count
+        self.texts += other.texts
 
     def add(self, position: int, masked: str) -> None:
         self.count += 1
-        if len(self.rows) < 10 and (not self.rows or self.rows[-1] != position):
-            self.rows.append(position)
+        rows = self.rows
+        if position not in rows and (len(rows) < 10 or position < rows[-1]):
+            bisect.insort(rows, position)
+            del rows[10:]
         if len(self.examples) < 3 and masked not in self.examples:
             self.examples.append(masked)
 
@@ -972,8 +985,7 @@ def candidates(array: Any, pattern: str, regex: re.Pattern[str] | None = None) -
 
     texts = array.texts if isinstance(array, Cells) else array
     flags = _matches(texts, pattern, regex).astype(np.int64)
-    for text, rows, _ in _flagged(array, flags, 1):
-        yield text, rows
+    yield from _flagged(array, flags, 1)
 
 
 def record(
@@ -984,9 +996,13 @@ def record(
     mask: Callable[[str], str] | None = None,
 ) -> None:
     """Count ``values`` (one text's, masked by ``mask`` or already masked) in each of
-    ``rows`` (array indices: a numpy array or a list). Once ``found`` keeps its 10 positions
-    and 3 examples, values are only counted (and not masked)."""
-    if len(found.rows) >= 10 and len(found.examples) >= 3:
+    ``rows`` (array indices, ascending: a numpy array or a list).
+
+    Texts come in the order of their first cell (as :func:`candidates` hands them out), so
+    the first ten positions are among the rows of the first ten texts: after those, once
+    ``found`` keeps three examples, values are only counted (and not masked)."""
+    found.texts += 1
+    if found.texts > 10 and len(found.examples) >= 3:
         found.count += len(rows) * len(values)
         return
     masks = [mask(v) for v in values] if mask is not None else values
@@ -1013,162 +1029,205 @@ def scan_strings(
     """Scan a pyarrow string array (or its :class:`Cells`); ``positions`` maps array index
     -> row number.
 
-    One pass over the candidate texts for every entity at once: each entity's filter runs
-    column-wise (RE2), then each text that any filter matched is read once in Python, the
-    entities it may hold in order, and what an entity's ``before`` entities found there (and
-    the look-alikes) is blanked out before its candidates are validated. The findings are
-    those of :meth:`Entity.find` on every cell (a test compares them), in the same order."""
+    Each entity's filter runs column-wise (RE2) and flags the texts it may hold. Then each
+    entity is searched in the texts it flagged, all of them joined into one string (a
+    newline between two texts is, to every built-in pattern, what the end of a text is): one
+    regex pass and no Python per text. Entities whose findings blank another's candidates
+    (``before``) go first; a text with look-alikes or such findings is blanked before it is
+    joined. The findings are those of :meth:`Entity.find` on every cell (a test compares
+    them), in the same order."""
+    import numpy as np
 
     array = as_array(values)
     texts = array.texts if isinstance(array, Cells) else array
     chosen = list(entities.values())
-    flags, plan = _Planner.build(texts, chosen)
-    results = [(Findings(), Findings()) for _ in chosen]
-    tested, valid = [0] * len(chosen), [0] * len(chosen)
-    for text, rows, bits in _flagged(array, flags, (1 << len(chosen)) - 1):
-        found: dict[int, list[tuple[int, int]]] = {}  # spans other entities blank, by slot
-        look: list[tuple[int, int]] | None = None
-        for slot, entity, blank_look, blank_slots, j, keep in plan(bits):
-            skip: list[tuple[int, int]] = []
-            if blank_look:
-                look = _look_alike_spans(text) if look is None else look
-                skip = look
-            for other in blank_slots:
-                skip = skip + found[other]
-            spans = entity.spans(text, skip)
-            if keep:
-                found[slot] = [(s, e) for s, e, _ in spans]
-            if j < 0:
-                continue
-            if not spans:
-                values = []
-            elif allowed is allow_nothing:
-                values = [v for _, _, v in spans]
-            else:
-                values = [v for _, _, v in spans if not allowed(v)]
-            is_bare = entity.name in BARE_DIGITS and text.strip().isdigit()
-            if is_bare:
-                tested[j] += len(rows)
-                valid[j] += len(rows) if values else 0
-            if values:
-                record(results[j][1 if is_bare else 0], rows, values, positions, entity.mask)
+    slots = _slots(chosen)
+    flags, raw_bit, look_bit = _flags(texts, chosen, slots)
+    hits = _Hits.of(array, flags, (1 << len(chosen)) - 1)
+    if hits is None:
+        return {}
+    slot_of = {id(e): k for k, e in enumerate(slots)}
+    blocking = {slot_of[id(o)] for e in slots for o in e.before}
+    blanks: dict[int, dict[int, list[tuple[int, int]]]] = {}  # slot -> text -> finding spans
+    looks: dict[int, list[tuple[int, int]]] = {}
+    has_look = (hits.bits >> look_bit & 1).astype(bool)
     out: dict[str, Findings] = {}
-    for j, entity in enumerate(chosen):
-        found_j, bare = results[j]
-        if bare.count and (tested[j] < BARE_MIN or valid[j] / tested[j] >= BARE_SHARE):
-            found_j.merge(bare)
-        if found_j.count:
-            out[entity.name] = found_j
+    for k in _slot_order(slots, slot_of):
+        entity = slots[k]
+        wanted = (hits.bits >> k & 1).astype(bool) if k < len(chosen) else None
+        search = wanted.copy() if wanted is not None else np.zeros(len(hits.texts), bool)
+        if k in blocking:
+            search |= (hits.bits >> raw_bit[k] & 1).astype(bool)
+        where = np.flatnonzero(search)
+        if where.size == 0:
+            continue
+        # what is blanked before the search: look-alikes, the blocking entities' findings
+        skips: dict[int, list[tuple[int, int]]] = {}
+        if entity.look_alikes_first:
+            for i in where[has_look[where]].tolist():
+                if i not in looks:
+                    looks[i] = _look_alike_spans(hits.texts[i])
+                if looks[i]:
+                    skips[i] = looks[i]
+        for other in entity.before:
+            for i, spans in blanks.get(slot_of[id(other)], {}).items():
+                skips[i] = skips.get(i, []) + spans
+        found = _search(entity, hits.texts, where, skips)
+        if k in blocking:
+            by_text: dict[int, list[tuple[int, int]]] = {}
+            for i, start, end, _ in found:
+                by_text.setdefault(i, []).append((start, end))
+            blanks[k] = by_text
+        if wanted is not None:
+            result = _findings(entity, hits, wanted, found, allowed, positions)
+            if result.count:
+                out[entity.name] = result
+    return {e.name: out[e.name] for e in chosen if e.name in out}
+
+
+def _slots(chosen: list[Entity]) -> list[Entity]:
+    """The chosen entities, then the entities whose findings blank theirs (transitively)."""
+    slots = list(chosen)
+    todo = [o for e in chosen for o in e.before]
+    while todo:
+        other = todo.pop(0)
+        if all(other is not e for e in slots):
+            slots.append(other)
+            todo += other.before
+    return slots
+
+
+def _slot_order(slots: list[Entity], slot_of: dict[int, int]) -> list[int]:
+    """Slot indices, each after the slots whose findings blank its candidates."""
+    order: list[int] = []
+
+    def visit(k: int) -> None:
+        if k in order:
+            return
+        for other in slots[k].before:
+            visit(slot_of[id(other)])
+        order.append(k)
+
+    for k in range(len(slots)):
+        visit(k)
+    return order
+
+
+def _search(
+    entity: Entity, texts: list[str], where: Any, skips: dict[int, list[tuple[int, int]]]
+) -> list[tuple[int, int, int, str]]:
+    """(text, start, end, value) of ``entity``'s validated values in ``texts[where]``, each
+    text blanked at its ``skips`` first, in text and then position order."""
+    import numpy as np
+
+    if not entity.joined:  # a policy's own pattern may read a newline: text by text
+        return [
+            (i, start, end, value)
+            for i in where.tolist()
+            for start, end, value in entity.spans(texts[i], skips.get(i))
+        ]
+    groups = [where.tolist()]
+    if entity.lean[0]:  # the texts without the character are searched by the lean pattern
+        mark = entity.lean[0]
+        groups = [[i for i in groups[0] if mark not in texts[i]]]
+        groups.append([i for i in where.tolist() if mark in texts[i]])
+    out: list[tuple[int, int, int, str]] = []
+    for group in groups:
+        if not group:
+            continue
+        parts = [texts[i] if i not in skips else _blank(texts[i], skips[i]) for i in group]
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+        spans = entity.spans("\n".join(parts))
+        if not spans:
+            continue
+        at = np.searchsorted(starts, [s for s, _, _ in spans], side="right") - 1
+        origin = starts[at].tolist()
+        out += [
+            (group[w], s - o, e - o, v)
+            for w, o, (s, e, v) in zip(at.tolist(), origin, spans, strict=True)
+        ]
+    if len(groups) > 1:
+        out.sort(key=lambda hit: (hit[0], hit[1]))
     return out
 
 
-# a step of a text's scan: (slot, entity, blank the look-alikes?, slots whose findings are
-# blanked, index among the chosen entities or -1 for an entity that only blanks others,
-# whether a later step blanks its findings)
-Step = tuple[int, Entity, bool, tuple[int, ...], int, bool]
+def _findings(
+    entity: Entity,
+    hits: _Hits,
+    wanted: Any,
+    found: list[tuple[int, int, int, str]],
+    allowed: Allow,
+    positions: Any,
+) -> Findings:
+    """Record ``entity``'s values in the texts ``wanted`` says it was chosen for (allowed
+    values dropped), with the per-column judgement of all-digit cells."""
+    import numpy as np
+
+    per_text: dict[int, list[str]] = {}
+    for i, _, _, value in found:
+        if wanted[i] and (allowed is allow_nothing or not allowed(value)):
+            per_text.setdefault(i, []).append(value)
+    result, bare = Findings(), Findings()
+    bare_texts: set[int] = set()
+    if entity.name in BARE_DIGITS:
+        searched = np.flatnonzero(wanted).tolist()
+        bare_texts = {i for i in searched if hits.texts[i].strip().isdigit()}
+    for i, values in per_text.items():
+        target = bare if i in bare_texts else result
+        record(target, hits.rows(i), values, positions, entity.mask)
+    if bare.count:
+        tested = int(hits.counts[list(bare_texts)].sum())
+        valid = int(hits.counts[[i for i in per_text if i in bare_texts]].sum())
+        if tested < BARE_MIN or valid / tested >= BARE_SHARE:
+            result.merge(bare)
+    return result
 
 
-class _Planner:
-    """Which entities a text is searched for, in which order, from its flags.
+def _flags(texts: Any, chosen: list[Entity], slots: list[Entity]) -> tuple[Any, list[int], int]:
+    """Each text's flags (numpy int64): bit ``j`` when chosen entity ``j``'s filter matched
+    it (on the texts with look-alikes masked, for :data:`MASKED_FILTER`), a bit per blocking
+    entity whose raw pattern occurs in it (``raw_bit``: a slot's bit, or -1), and one bit
+    (``look_bit``) when it holds a look-alike at all.
 
-    Slots are the chosen entities and the entities whose findings blank their candidates
-    (``before``, transitively). A text's flags (numpy int64, one bit each) say which chosen
-    entities' filters matched it (on the texts with look-alikes masked, for
-    :data:`MASKED_FILTER`), which blocking entities' patterns occur in its raw text, and
-    whether it holds a look-alike at all: each combination is planned once."""
+    One RE2 pass with every pattern at once first: the other passes (and the mask) run on
+    the texts it matched only (masking never makes a filter match where the raw text did
+    not: the mask keeps the characters around a look-alike, so it joins nothing)."""
+    import numpy as np
+    import pyarrow as pa
 
-    def __init__(self, slots: list[Entity], chosen: int, raw_bit: list[int], look_bit: int):
-        self.slots, self.chosen, self.raw_bit, self.look_bit = slots, chosen, raw_bit, look_bit
-        self.slot_of = {id(e): k for k, e in enumerate(slots)}
-        self.plans: dict[int, list[Step]] = {}
-
-    @classmethod
-    def build(cls, texts: Any, chosen: list[Entity]) -> tuple[Any, Callable[[int], list[Step]]]:
-        import numpy as np
-        import pyarrow as pa
-
-        slots = list(chosen)
-        todo = [o for e in chosen for o in e.before]
-        while todo:
-            other = todo.pop(0)
-            if all(other is not e for e in slots):
-                slots.append(other)
-                todo += other.before
-        # one pass for every pattern at once: the other passes (and the mask) run on the
-        # texts it matched only (masking never makes a filter match where the raw text did
-        # not: the mask keeps the characters around a look-alike, so it joins nothing)
-        every = texts
-        union = _union_hits(texts, slots)
-        if union is not None and union.sum() < 0.8 * len(texts):
-            every = texts.filter(pa.array(union))
-        masked = None
-        if MASKED_FILTER.intersection(e.name for e in chosen):
-            masked = mask_look_alikes(every)
-        flags = cls._flags(every, chosen, slots, masked)
-        if every is texts:
-            return flags[0], cls(slots, len(chosen), *flags[1:]).plan
-        full = np.zeros(len(texts), dtype=np.int64)
-        full[np.flatnonzero(union)] = flags[0]
-        return full, cls(slots, len(chosen), *flags[1:]).plan
-
-    @staticmethod
-    def _flags(
-        texts: Any, chosen: list[Entity], slots: list[Entity], masked: Any
-    ) -> tuple[Any, list[int], int]:
-        """(flags of ``texts``, each slot's raw-pattern bit or -1, the look-alike bit)."""
-        import numpy as np
-
-        flags = np.zeros(len(texts), dtype=np.int64)
-        for bit, entity in enumerate(chosen):
-            narrow = masked if entity.name in MASKED_FILTER else None
-            flags |= _matches(texts, entity.pattern, entity.regex, narrow).astype(np.int64) << bit
-        blocking = {id(o) for e in slots for o in e.before}
-        raw_bit, bit = [], len(chosen)
-        for k, entity in enumerate(slots):
-            if id(entity) not in blocking:
-                raw_bit.append(-1)
-            elif k < len(chosen) and entity.name not in MASKED_FILTER:
-                raw_bit.append(k)  # its filter ran on the raw texts
-            else:
-                flags |= _matches(texts, entity.pattern, entity.regex).astype(np.int64) << bit
-                raw_bit.append(bit)
-                bit += 1
-        # look-alikes (dates, times, UUIDs, case numbers): where the RE2 mask changed a text
-        if masked is not None:
-            flags |= _changed(texts, masked).astype(np.int64) << bit
+    every = texts
+    union = _union_hits(texts, slots)
+    if union is not None and union.sum() < 0.8 * len(texts):
+        every = texts.filter(pa.array(union))
+    masked = None
+    if MASKED_FILTER.intersection(e.name for e in chosen):
+        masked = mask_look_alikes(every)
+    flags = np.zeros(len(every), dtype=np.int64)
+    for bit, entity in enumerate(chosen):
+        narrow = masked if entity.name in MASKED_FILTER else None
+        flags |= _matches(every, entity.pattern, entity.regex, narrow).astype(np.int64) << bit
+    blocking = {id(o) for e in slots for o in e.before}
+    raw_bit, bit = [], len(chosen)
+    for k, entity in enumerate(slots):
+        if id(entity) not in blocking:
+            raw_bit.append(-1)
+        elif k < len(chosen) and entity.name not in MASKED_FILTER:
+            raw_bit.append(k)  # its filter ran on the raw texts
         else:
-            flags |= np.int64(1) << bit
-        return flags, raw_bit, bit
-
-    def plan(self, bits: int) -> list[Step]:
-        steps = self.plans.get(bits)
-        if steps is None:
-            steps = self.plans[bits] = self._steps(bits)
-        return steps
-
-    def _steps(self, bits: int) -> list[Step]:
-        steps: list[tuple[int, Entity, bool, tuple[int, ...], int]] = []
-        done: set[int] = set()
-        look = bool(bits >> self.look_bit & 1)
-
-        def need(slot: int, index: int) -> None:
-            if slot in done:
-                return
-            entity = self.slots[slot]
-            blank = []
-            for other in entity.before:
-                at = self.slot_of[id(other)]
-                if bits >> self.raw_bit[at] & 1:  # its pattern occurs in the text
-                    need(at, at if at < self.chosen and bits >> at & 1 else -1)
-                    blank.append(at)
-            done.add(slot)
-            steps.append((slot, entity, entity.look_alikes_first and look, tuple(blank), index))
-
-        for j in range(self.chosen):
-            if bits >> j & 1:
-                need(j, j)
-        blanking = {at for *_, blank, _ in steps for at in blank}
-        return [(*step, step[0] in blanking) for step in steps]
+            flags |= _matches(every, entity.pattern, entity.regex).astype(np.int64) << bit
+            raw_bit.append(bit)
+            bit += 1
+    # look-alikes (dates, times, UUIDs, case numbers): where the RE2 mask changed a text
+    if masked is not None:
+        flags |= _changed(every, masked).astype(np.int64) << bit
+    else:
+        flags |= np.int64(1) << bit
+    if every is not texts:
+        full = np.zeros(len(texts), dtype=np.int64)
+        full[np.flatnonzero(union)] = flags
+        flags = full
+    return flags, raw_bit, bit
 
 
 def _union_hits(texts: Any, entities: list[Entity]) -> Any:
@@ -1220,35 +1279,52 @@ def _bools(mask: Any) -> Any:
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _flagged(array: Any, flags: Any, wanted: int) -> Any:
-    """(distinct text, array indices, flags) of the cells whose flags meet ``wanted``, each
-    distinct text once, in the order of its first cell (the order of :func:`candidates`)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+class _Hits:
+    """The distinct texts of the cells whose flags meet a mask, in the order of each one's
+    first cell (the order of :func:`candidates`), with the flags of that cell, how many
+    cells hold each text and (``rows(i)``) their array indices, ascending."""
 
-    hits = np.flatnonzero(flags & wanted)
-    if hits.size == 0:
+    def __init__(self, texts: list[str], bits: Any, counts: Any, rows: Callable[[int], Any]):
+        self.texts, self.bits, self.counts, self.rows = texts, bits, counts, rows
+
+    @classmethod
+    def of(cls, array: Any, flags: Any, wanted: int) -> _Hits | None:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        hits = np.flatnonzero(flags & wanted)
+        if hits.size == 0:
+            return None
+        if isinstance(array, Cells):  # distinct texts already: hand out each one's rows
+            texts = pc.take(array.texts, pa.array(hits)).to_pylist()
+            return cls(
+                [t or "" for t in texts],
+                flags[hits],
+                array.counts[hits],
+                lambda i: array.rows(int(hits[i])),
+            )
+        encoded = pc.take(array, pa.array(hits)).dictionary_encode()
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        texts = [t or "" for t in encoded.dictionary.to_pylist()]
+        if len(texts) == len(hits):  # no text repeats: each is one cell, in order
+            return cls(texts, flags[hits], np.ones(len(hits), np.int64), lambda i: [hits[i]])
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        order = np.argsort(codes, kind="stable")
+        counts = np.bincount(codes, minlength=len(texts))
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        firsts = hits[order[starts[:-1]]]
+        return cls(texts, flags[firsts], counts, lambda i: hits[order[starts[i] : starts[i + 1]]])
+
+
+def _flagged(array: Any, flags: Any, wanted: int) -> Any:
+    """(distinct text, array indices) of the cells whose flags meet ``wanted`` (:class:`_Hits`)."""
+    hits = _Hits.of(array, flags, wanted)
+    if hits is None:
         return
-    if isinstance(array, Cells):  # distinct texts already: hand out each one's rows
-        texts = pc.take(array.texts, pa.array(hits)).to_pylist()
-        for code, text, bits in zip(hits.tolist(), texts, flags[hits].tolist(), strict=True):
-            yield text or "", array.rows(code), bits
-        return
-    encoded = pc.take(array, pa.array(hits)).dictionary_encode()
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    texts = encoded.dictionary.to_pylist()
-    if len(texts) == len(hits):  # no text repeats: each is one cell, in order
-        for index, text, bits in zip(hits.tolist(), texts, flags[hits].tolist(), strict=True):
-            yield text or "", [index], bits
-        return
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    order = np.argsort(codes, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(texts)))])
-    firsts = hits[order[starts[:-1]]]
-    for code, (text, bits) in enumerate(zip(texts, flags[firsts].tolist(), strict=True)):
-        yield text or "", hits[order[starts[code] : starts[code + 1]]], bits
+    for i, text in enumerate(hits.texts):
+        yield text, hits.rows(i)
 
 
 # --------------------------------------------------------------------------- labels

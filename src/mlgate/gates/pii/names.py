@@ -374,6 +374,7 @@ def scan_names(
             if text in kinds and not allowed(text.strip()):
                 record(found, rows, [mask_name(text)], positions)
                 counted.add(text)
+    in_text = Findings()  # a second pass over the texts: recorded apart, then merged
     for text, rows in candidates(array, PAIR_CANDIDATE):
         if text in counted:
             continue
@@ -382,7 +383,8 @@ def scan_names(
             continue
         pairs = [p for p in name_pairs(text, lex, words) if not allowed(p)]
         if pairs:
-            record(found, rows, [mask_name(p) for p in pairs], positions)
+            record(in_text, rows, [mask_name(p) for p in pairs], positions)
+    found.merge(in_text)
     return found if found.count else None
 
 
