@@ -152,6 +152,11 @@ def precision(columns: int, rows: int) -> dict[str, Any]:
         "product": lambda: rng.choice(PRODUCTS),
         # a hard negative found on the lakehouse example: west + north were half the cells
         "region": lambda: rng.choice(["west", "north", "east", "south", "West", "North"]),
+        # hard negatives found on odd tables: a few categories that are names in the lists
+        # (the surname Ok, the first names Christian and Muslim), missing values written out
+        "status": lambda: rng.choice(["OK", "FAIL", "ok", "error", "pending"]),
+        "faith": lambda: rng.choice(["Christian", "Muslim", "Jewish", "Hindu", "Buddhist"]),
+        "income_text": lambda: "nan" if rng.random() < 0.8 else str(rng.randint(1000, 9999)),
     }
     out = {}
     for column, make in sources.items():

@@ -78,6 +78,43 @@ def test_a_column_of_compass_directions_is_no_column_of_names() -> None:
     assert found is None
 
 
+def test_a_column_of_categories_is_no_column_of_names() -> None:
+    """Hard negatives from trying the gate on odd tables: a status column ("OK"/"ok" are
+    names in the lists: the surname Ok), a column of religions ("Christian" and "Muslim" are
+    first names in some locales), missing values written out as "nan" (the Chinese given
+    name Nan). Each was judged a column of names; a few categories that happen to be names
+    are not a column of people, nor are missing values."""
+    import numpy as np
+    import pyarrow as pa
+
+    from mlgate.gates.pii.names import is_placeholder, scan_names
+
+    lex = lexicon()
+    rng = np.random.default_rng(3)
+    columns = {
+        "status": rng.choice(["OK", "FAIL", "ok"], 1000).tolist(),
+        "category": rng.choice(["Christian", "Muslim", "Jewish", "Hindu"], 1000).tolist(),
+        "income": ["nan"] * 800 + [str(n) for n in rng.integers(1000, 9000, 200)],
+        "remark": ["ok"] * 999 + ["all fine"],
+    }
+    for column, cells in columns.items():
+        found = scan_names(pa.array(cells), np.arange(len(cells)), None, lambda v: False, True)
+        assert found is None, column
+    assert [is_placeholder(w) for w in ("nan", "NaN", "NA", "NULL", "ok", "OK")] == [True] * 6
+    assert [is_placeholder(w) for w in ("Nan", "Na", "Ok", "Jane")] == [False] * 4
+    assert name_cell_kind("Na", lex) == "first"  # a name, as a name is written
+    # names still make a name column when they repeat: three salespeople over many rows
+    people = rng.choice(["Jane Smith", "Carlos Garcia", "Mei Chen"], 900).tolist()
+    found = scan_names(pa.array(people), np.arange(900), None, lambda v: False, True)
+    assert found is not None
+    assert found.count == 900
+    # ... and "nan" in a column of names is a missing value, not a finding
+    sparse = people[:300] + ["nan"] * 600
+    found = scan_names(pa.array(sparse), np.arange(900), None, lambda v: False, True)
+    assert found is not None
+    assert found.count == 300
+
+
 def test_name_pairs_in_free_text() -> None:
     lex = lexicon()
     text = (

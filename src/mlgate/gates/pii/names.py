@@ -111,6 +111,20 @@ def _is_surname(word: str, lex: Lexicon) -> bool:
     return fold(word.rstrip(".")) in lex.surname
 
 
+# what tables write for missing or ordinary values ("nan", "NA", "NULL", "OK") and the name
+# lists also hold as names (the Chinese given names Na and Nan, the surname Ok): written so,
+# in lower or upper case or as NaN/NaT, a cell that is only this is a value, not a name
+PLACEHOLDERS = frozenset({"na", "nan", "nat", "null", "nil", "none", "ok", "okay", "tbd", "tba"})
+
+
+def is_placeholder(word: str) -> bool:
+    """A missing-value or status word as data writes it (not as a name is written)."""
+    folded = word.casefold()
+    return folded in PLACEHOLDERS and (
+        word.islower() or word.isupper() or word in ("NaN", "NaT", "None")
+    )
+
+
 # surname particles ("van de Kooij", "de la Cruz"): skipped when a surname is looked up
 PARTICLES = frozenset(
     {
@@ -126,6 +140,8 @@ def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
     ``loose``: names that are also common words count too (for cells of a column already
     judged to hold names: "Green" in a surname column)."""
     words = text.replace(",", " , ").split()
+    if len(words) == 1 and is_placeholder(words[0]):  # "nan", "NA", "OK": no name
+        return None
     if "," in words:  # "Smith, Jane" / "Smith, Jane A."
         if words.count(",") != 1 or words.index(",") == 0:
             return None
@@ -222,19 +238,36 @@ def name_column(
     ``texts`` are (distinct text, count) pairs of the cells that look like words. The share
     is judged on unambiguous names; surnames on their own count only when the column's name
     says it holds names (``signal``): a column of cities or colours is full of surnames.
+    A column of a few categories is no name column because some of them are names
+    (status "OK"/"FAIL", "Christian"/"Muslim"/"Jewish"/"Hindu"): the names must be
+    :data:`NAME_MIN_DISTINCT` distinct values, or all of its values; missing values written
+    out ("nan", "NULL": :func:`is_placeholder`) are left out of the judgement.
     Once judged a name column, names that are also words count as findings too.
     """
     kinds: dict[str, str] = {}
     counted = 0
+    values: set[str] = set()
+    named: set[str] = set()
     for text, count in texts:
+        if is_placeholder(text.strip()):  # missing values written out: not counted
+            total -= count
+            continue
+        key = fold(" ".join(text.split()))
+        values.add(key)
         kind = name_cell_kind(text, lex)
         if kind is not None and (kind != "surname" or signal):
             counted += count
+            named.add(key)
         loose = name_cell_kind(text, lex, loose=True) if signal else kind
         if loose is not None and (loose != "surname" or signal):
             kinds[text] = loose
     share = counted / total if total else 0.0
-    return share >= (COLUMN_SHARE if not signal else COLUMN_SHARE / 2), kinds
+    varied = len(named) >= min(NAME_MIN_DISTINCT, len(values))
+    return varied and share >= (COLUMN_SHARE if not signal else COLUMN_SHARE / 2), kinds
+
+
+# a name column's names are this many distinct values (or every value of the column)
+NAME_MIN_DISTINCT = 5
 
 
 # --------------------------------------------------------------------------- dates of birth
