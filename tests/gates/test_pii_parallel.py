@@ -132,7 +132,8 @@ def test_the_mask_of_look_alikes_only_narrows_the_filters(
     masked = mask_look_alikes(pa.array(LOOK_ALIKES, type=pa.string()))
     assert masked is not None
     assert masked.to_pylist() == [LOOK_ALIKE.sub("§", text) for text in LOOK_ALIKES]
-    assert sum("§" in text for text in masked.to_pylist()) == len(LOOK_ALIKES) - 1
+    # all but a UUID fragment and two coordinates (Luhn and the phone rules reject those)
+    assert sum("§" in text for text in masked.to_pylist()) == len(LOOK_ALIKES) - 3
     # a text the mask leaves alone holds no look-alike (the scan skips searching it for one)
     every = mask_look_alikes(array)
     assert every is not None

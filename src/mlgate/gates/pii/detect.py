@@ -158,10 +158,11 @@ def make_ip_validator(ignore_private: bool) -> Callable[[str], bool]:
     return valid
 
 
-# dates, times, SSNs, IPs and version strings are not phone numbers
+# dates, times, SSNs, IPs, version strings and decimal numbers (coordinates: "37.774929")
+# are not phone numbers
 NOT_PHONE = re.compile(
     r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{3}-\d{2}-\d{4}"
-    r"|\d{1,3}(\.\d{1,3}){2,3})\s*$"
+    r"|\d{1,3}(\.\d{1,3}){2,3}|\d+\.\d+)\s*$"
 )
 
 
