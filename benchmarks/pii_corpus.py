@@ -87,8 +87,11 @@ def _positive(fake: Faker, locale: str, rng: random.Random) -> tuple[str, str] |
 
 def _negative(rng: random.Random) -> str:
     choice = rng.randrange(19)
-    if choice == 18:  # coordinates: decimal numbers with six or more decimals
-        return f"{rng.uniform(-90, 90):.6f}, {rng.uniform(-180, 180):.6f}"
+    if choice == 18:  # coordinates (decimals with six places), asset names ("logo@2x.png")
+        if rng.random() < 0.5:
+            return f"{rng.uniform(-90, 90):.6f}, {rng.uniform(-180, 180):.6f}"
+        name = rng.choice(["logo", "icon", "hero", "avatar", "sprite", "font"])
+        return f"{name}@{rng.choice(['2x', '3x', 'latest'])}.{rng.choice(['png', 'webp', 'woff2'])}"
     if choice == 16:  # title-case text that is not a person's name
         return rng.choice(NOT_PEOPLE)
     if choice == 17:  # a date that is not a birth date (no birth context)

@@ -28,6 +28,8 @@ LOOK_ALIKES = [
     "screened 2013-01-28 00:00:00, released 2013-02-01 09:15:00",
     "37.774929, -122.419416",  # coordinates: decimal numbers, not phones
     "lat 51.507351 lon -0.127758",
+    "logo@2x.png",  # asset names: a file extension is no top-level domain
+    "<img src=/static/icon@3x.webp> font@latest.woff2",
 ]
 PHONES = ["+44 20 7946 0958", "(212) 555-0199", "call 020 7946 0958 after 10:30"]
 

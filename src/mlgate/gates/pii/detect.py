@@ -123,13 +123,32 @@ def valid_iban(text: str) -> bool:
     return iban_value(text) is not None
 
 
+# file extensions that are no top-level domain: "logo@2x.png", "font@latest.woff2" are asset
+# names, not addresses (extensions that are also TLDs — .zip, .mov, .py, .md — stay)
+FILE_EXTENSIONS = frozenset(
+    {
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "tif", "tiff", "heic",
+        "woff", "ttf", "otf", "eot", "css", "scss", "less", "js", "mjs", "jsx", "tsx", "json",
+        "map", "html", "htm", "xml", "yml", "yaml", "txt", "csv", "pdf", "mp3", "mp4", "wav",
+        "webm", "ogg", "php", "asp", "aspx", "jsp",
+    }
+)  # fmt: skip
+
+
 def valid_email(text: str) -> bool:
-    """A plausible address: local part ≤ 64, dotted domain with an alphabetic TLD."""
+    """A plausible address: local part ≤ 64, dotted domain with an alphabetic TLD that is
+    not a file extension."""
     local, _, domain = text.rpartition("@")
     if not local or len(local) > 64 or ".." in text or local.startswith(".") or local.endswith("."):
         return False
     labels = domain.split(".")
-    return len(labels) >= 2 and labels[-1].isalpha() and all(labels) and not domain.startswith("-")
+    return (
+        len(labels) >= 2
+        and labels[-1].isalpha()
+        and labels[-1].lower() not in FILE_EXTENSIONS
+        and all(labels)
+        and not domain.startswith("-")
+    )
 
 
 def make_ip_validator(ignore_private: bool) -> Callable[[str], bool]:
