@@ -28,6 +28,7 @@ NOT_PEOPLE = [
     "Banque Populaire", "Santa Monica", "Monte Carlo", "Saint Louis", "Rose Garden",
     "General Motors", "Summer Sale", "Black Friday", "Will Call", "Mark Down",
     "Driving While License Revoked", "Fleeing or Eluding Police", "Petit Theft",
+    "Victoria Station", "Martin Luther King Blvd", "Henry Ford Hospital", "Grace Hotel",
 ]  # fmt: skip
 
 

@@ -128,6 +128,19 @@ def test_name_pairs_in_free_text() -> None:
         "Maria    Rossi",
     ]
     assert name_pairs("the model card says Accuracy Drops on Monday", lex) == []
+    # places and organisations named after people are not people (hard negatives from
+    # free text: addresses, stations, hospitals); Park, Hall, Post stay surnames
+    for place in (
+        "shipped to 12 Martin Luther King Blvd today",
+        "took the train from Victoria Station to Paddington",
+        "Henry Ford Hospital emergency room",
+        "Jane Smith Street 4",
+    ):
+        assert name_pairs(place, lex) == [], place
+    assert name_pairs("met Jane Park and Emily Post at the station", lex) == [
+        "Jane Park",
+        "Emily Post",
+    ]
 
 
 def test_dates_of_birth() -> None:

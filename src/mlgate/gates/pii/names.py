@@ -215,14 +215,57 @@ def name_pairs(text: str, lex: Lexicon, words: list[re.Match[str]] | None = None
                     and GAP.fullmatch(text[words[j].end() : words[j + 1].start()])
                     and _capitalised(words[j + 1].group(0))
                     and _is_surname(words[j + 1].group(0), lex)
+                    and fold(words[j + 1].group(0).rstrip(".")) not in NAMED_AFTER
                 ):
                     j += 1
                     last = words[j]
-                out.append(text[first.start() : last.end()].rstrip("."))
+                if not _named_after(text, words, i, j):
+                    out.append(text[first.start() : last.end()].rstrip("."))
                 i = j + 1
                 continue
         i += 1
     return out
+
+
+# words that make a name before them a place, an organisation or an award: "Martin Luther
+# King Blvd", "Henry Ford Hospital", "Jane Park Hotel"
+NAMED_AFTER = frozenset(
+    {
+        "street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "lane", "ln",
+        "drive", "way", "place", "square", "sq", "highway", "hwy", "parkway", "pkwy", "court",
+        "terrace", "heights", "gardens", "station", "airport", "hospital", "clinic", "park",
+        "bridge", "hotel", "university", "college", "school", "academy", "institute", "center",
+        "centre", "church", "cathedral", "hall", "building", "tower", "museum", "library",
+        "stadium", "arena", "theatre", "theater", "post", "times", "herald", "tribune",
+        "journal", "gazette", "foundation", "trust", "inc", "ltd", "llc", "corp", "company",
+        "bank", "award", "prize", "memorial", "county", "island", "lake", "river", "valley",
+        "beach", "bay", "mountain", "mount",
+    }
+)  # fmt: skip
+# ... of which these are in the surname lists but hardly anyone's surname: as the last word
+# of a pair they make it a place too ("Victoria Station"); Park, Hall, Lane, Church, Post,
+# Street (New Zealand), Company (Catalonia) are people's surnames and stay ("Jane Park")
+NOT_SURNAMES = frozenset(
+    {
+        "road", "avenue", "boulevard", "blvd", "highway", "parkway", "square",
+        "terrace", "heights", "station", "airport", "hospital", "clinic", "university",
+        "college", "school", "academy", "institute", "center", "centre", "cathedral",
+        "building", "museum", "library", "stadium", "arena", "theatre", "theater", "tribune",
+        "gazette", "herald", "journal", "foundation", "inc", "ltd", "llc", "corp", "award",
+        "prize", "memorial", "county", "hotel",
+    }
+)  # fmt: skip
+
+
+def _named_after(text: str, words: list[re.Match[str]], i: int, j: int) -> bool:
+    """Whether the name of words ``i`` to ``j`` names a place or an organisation: one of its
+    surnames is a :data:`NOT_SURNAMES` word, or the word right after it a
+    :data:`NAMED_AFTER` word."""
+    if any(fold(w.group(0).rstrip(".")) in NOT_SURNAMES for w in words[i + 1 : j + 1]):
+        return True
+    if j + 1 < len(words) and GAP.fullmatch(text[words[j].end() : words[j + 1].start()]):
+        return fold(words[j + 1].group(0).rstrip(".")) in NAMED_AFTER
+    return False
 
 
 def mask_name(value: str) -> str:
