@@ -25,6 +25,8 @@ LOOK_ALIKES = [
     "12345678-1234-5678-1234-567812345678",  # a UUID whose groups are all digits
     "6725-4579-1390-8842",  # a UUID fragment
     "case 2019-004512",  # a year-prefixed case number
+    "lot 2023-11-0042 expiry 2025-11",  # lot and build numbers that start with a date
+    "build 2023.11.05.1234",
     "screened 2013-01-28 00:00:00, released 2013-02-01 09:15:00",
     "37.774929, -122.419416",  # coordinates: decimal numbers, not phones
     "lat 51.507351 lon -0.127758",

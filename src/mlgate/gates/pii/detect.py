@@ -661,7 +661,8 @@ DATETIME = (
     rf"|(?<![\d:]){TIME}(?![\d:])"
 )
 UUID = r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])"
-CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}[-/]\d{4,8}(?![\w-])"
+# year-prefixed case, lot and build numbers: "2019-004512", "2023-11-0042", "2023.11.05.1234"
+CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}(?:[-/.]\d{2}){0,2}[-/.]\d{4,8}(?![\w-])"
 
 
 LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}", re.ASCII)
@@ -678,7 +679,7 @@ LOOK_ALIKE_RE2 = (
     rf"(^|[^\d])(?:{DATE}(?:[ T]{TIME}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)([^\d]|$)"
     rf"|(^|[^\d:])(?:{TIME})([^\d:]|$)"
     r"|(^|[^0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}([^0-9A-Fa-f-]|$)"
-    r"|(^|[^\w.+-])(?:19|20)\d{2}[-/]\d{4,8}([^\w-]|$)"
+    r"|(^|[^\w.+-])(?:19|20)\d{2}(?:[-/.]\d{2}){0,2}[-/.]\d{4,8}([^\w-]|$)"
 )
 LOOK_ALIKE_KEEP = r"\1\3\5\7§\2\4\6\8"
 MASKED_FILTER = frozenset({"phone", "credit_card", "ip_address"})
@@ -712,9 +713,9 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 def _look_alike_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the look-alikes in ``text`` (dates, times, UUIDs, case numbers), one pass.
 
-    Every look-alike holds a "-" (dates, UUIDs, case numbers), a ":" (times) or a "/" (case
-    numbers): text without them is not searched."""
-    if "-" not in text and ":" not in text and "/" not in text:
+    Every look-alike holds a "-" (dates, UUIDs, case numbers), a ":" (times), a "/" or a "."
+    (case numbers): text without them is not searched."""
+    if "-" not in text and ":" not in text and "/" not in text and "." not in text:
         return []
     return [m.span() for m in LOOK_ALIKE.finditer(text)]
 
