@@ -206,3 +206,37 @@ def test_pii_in_a_user_repository(user_mlgate: Run, user_repo: Path, wheel_site:
     )  # fmt: skip
     assert code == 1
     assert "notes (800 rows): 3 of 3 columns scanned" in text
+
+
+def test_pii_hard_negatives_in_a_user_repository(user_mlgate: Run, user_repo: Path) -> None:
+    """The PII gate from the wheel on a table of things that look like personal data and are
+    not — statuses and categories that are names in the lists, missing values written out,
+    coordinates, asset names, lot numbers, streets named after people — finds only the real
+    e-mail addresses beside them."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(8)
+    n = 1200
+    pd.DataFrame(
+        {
+            "status": rng.choice(["OK", "ok", "FAIL"], n),
+            "category": rng.choice(["Christian", "Muslim", "Jewish", "Hindu"], n),
+            "income": np.where(rng.random(n) < 0.7, "nan", rng.integers(1000, 9999, n).astype(str)),
+            "location": [f"{a:.6f}, {b:.6f}" for a, b in rng.uniform(-80, 80, (n, 2))],
+            "asset": rng.choice(["logo@2x.png", "icon@3x.webp", "font@latest.woff2"], n),
+            "lot": [f"lot 2023-{1 + i % 12:02d}-{i:04d}" for i in range(n)],
+            "route": rng.choice(["12 Martin Luther King Blvd", "near Victoria Station"], n),
+            "contact": [f"user{i}@example.org" for i in range(n)],
+        }
+    ).to_csv(user_repo / "odd.csv", index=False)
+    (user_repo / "odd.yaml").write_text(
+        "version: 1\ninputs:\n  odd: {path: odd.csv}\ngates:\n  - {id: pii, type: pii, data: odd}\n"
+    )
+    result = user_mlgate("check", "odd.yaml", "-q", "-f", "json", cwd=user_repo)
+    assert result.code == 1, result.err
+    checks = {c["id"]: c for g in json.loads(result.out)["gates"] for c in g["checks"]}
+    found = {k: c["observed"] for k, c in checks.items() if c["observed"] is not None}
+    assert found["pii/email"] == n, found
+    assert {k: v for k, v in found.items() if v and k != "pii/email"} == {}, found
+    assert "user7@example.org" not in result.out + result.err  # masked
