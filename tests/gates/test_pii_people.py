@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import Result
@@ -156,6 +157,33 @@ def test_dates_of_birth() -> None:
     ]  # 2030 lies in the future; the admission date has no birth context
     cells = ["1985-03-12", "12.03.1985", "1985-03-12 00:00:00", "2030-01-01", "1850-01-01", "x"]
     assert [birth_date_cell(c, TODAY) for c in cells] == [True, True, True, False, False, False]
+    # compact dates, as HL7 and many exports write them (found missed in a `dob` column of
+    # 19850312 values, as text and as integers); impossible or future ones are not
+    compact = ["19850312", " 20011231 ", "19850230", "20300101", "1985031", "198503120"]
+    assert [birth_date_cell(c, TODAY) for c in compact] == [True, True, False, False, False, False]
+
+
+def test_compact_birth_dates_are_found_by_value(
+    cli: Run, write: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A `dob` column of 19850312-style dates, as integers and as text, is flagged by value
+    (it was flagged only by its name); the same numbers in a column of ids are not."""
+    rng = np.random.default_rng(6)
+    born = pd.Timestamp("1950-01-01") + pd.to_timedelta(rng.integers(0, 50 * 365, 300), "D")
+    compact = born.strftime("%Y%m%d")
+    pd.DataFrame(
+        {"dob": compact.astype(int), "birth_date": compact, "order_id": compact}
+    ).to_parquet(tmp_path / "t.parquet")
+    policy = write(
+        "mlgate.yaml",
+        "version: 1\ninputs:\n  t: {path: t.parquet}\ngates:\n"
+        "  - {id: pii, type: pii, data: t, entities: [date_of_birth, phone]}\n",
+    )
+    checks = checks_of(cli("check", policy, "-q", "-f", "json"))
+    groups = {g["group"]: g["n"] for g in checks["date_of_birth"]["evidence"]["groups"]}
+    assert groups == {"column dob (rows, from 0)": 300, "column birth_date (rows, from 0)": 300}
+    assert checks["phone"]["observed"] == 0
+    assert "1985" not in json.dumps(checks)
 
 
 def test_column_names_are_matched_on_tokens() -> None:

@@ -384,9 +384,21 @@ def birth_dates_in_text(text: str, today: dt.date) -> list[str]:
     return out
 
 
+# a date written without separators, as HL7 and many exports do: 19850312
+COMPACT_DATE = re.compile(r"(1[89]\d\d|20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+
+
 def birth_date_cell(text: str, today: dt.date) -> bool:
-    """A cell of a birth-date column holding a plausible date of birth."""
+    """A cell of a birth-date column holding a plausible date of birth (compact dates
+    such as 19850312 too: in a column named for birth dates they are not ids)."""
     value = text.strip()
+    compact = COMPACT_DATE.fullmatch(value)
+    if compact is not None:
+        try:
+            born = dt.date(*(int(part) for part in compact.groups()))
+        except ValueError:
+            return False
+        return plausible_birth(born, today)
     match = DATE_RE.match(value)
     if match is None:
         return False
