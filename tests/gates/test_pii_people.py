@@ -161,6 +161,20 @@ def test_dates_of_birth() -> None:
     # 19850312 values, as text and as integers); impossible or future ones are not
     compact = ["19850312", " 20011231 ", "19850230", "20300101", "1985031", "198503120"]
     assert [birth_date_cell(c, TODAY) for c in compact] == [True, True, False, False, False, False]
+    # more ways exports write them: Oracle's 12-MAR-1985, ISO date-times with "T" (JSON),
+    # ordinals; two-digit years stay ambiguous
+    written = [
+        "12-MAR-1985",
+        "12/Mar/1985",
+        "1985-03-12T00:00:00Z",
+        "1985-03-12T08:30:00.000+01:00",
+    ]
+    written += ["March 12th, 1985", "12th March 1985", "12-Mar-85"]
+    assert [birth_date_cell(c, TODAY) for c in written] == [True] * 6 + [False]
+    assert birth_dates_in_text("DOB 3rd May 1979, born 12-Mar-1985", TODAY) == [
+        "3rd May 1979",
+        "12-Mar-1985",
+    ]
 
 
 def test_compact_birth_dates_are_found_by_value(

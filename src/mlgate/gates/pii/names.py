@@ -339,8 +339,10 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_TEXT = (
     r"(?P<iso>(?P<y1>1[89]\d\d|20\d\d)[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2}))"
     r"|(?P<dmy>(?P<a2>\d{1,2})[-/.](?P<b2>\d{1,2})[-/.](?P<y2>1[89]\d\d|20\d\d))"
-    rf"|(?P<long>(?P<d3>\d{{1,2}})\.?\s+(?P<m3>{_MONTH})\.?,?\s+(?P<y3>1[89]\d\d|20\d\d))"
-    rf"|(?P<us>(?P<m4>{_MONTH})\.?\s+(?P<d4>\d{{1,2}}),?\s+(?P<y4>1[89]\d\d|20\d\d))"
+    rf"|(?P<long>(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\.?(?:\s+|[-/])(?P<m3>{_MONTH})\.?,?"
+    r"(?:\s+|[-/])(?P<y3>1[89]\d\d|20\d\d))"
+    rf"|(?P<us>(?P<m4>{_MONTH})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+    r"(?P<y4>1[89]\d\d|20\d\d))"
 )
 DATE_RE = re.compile(rf"(?<![\d\w])(?:{DATE_TEXT})(?![\d\w])", re.IGNORECASE)
 DOB_CONTEXT = (
@@ -388,10 +390,13 @@ def birth_dates_in_text(text: str, today: dt.date) -> list[str]:
 COMPACT_DATE = re.compile(r"(1[89]\d\d|20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
 
 
+ISO_T = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})T(?=\d)")
+
+
 def birth_date_cell(text: str, today: dt.date) -> bool:
     """A cell of a birth-date column holding a plausible date of birth (compact dates
     such as 19850312 too: in a column named for birth dates they are not ids)."""
-    value = text.strip()
+    value = ISO_T.sub(" ", text.strip(), count=1)  # 1985-03-12T00:00:00Z: date, then time
     compact = COMPACT_DATE.fullmatch(value)
     if compact is not None:
         try:
