@@ -45,6 +45,11 @@ def test_name_cells() -> None:
             "Battery on Law Enforc Officer",
             "Brown",
             "2013-08-13 06:03:42",
+            "DUPONT Jean",
+            "Nagy Péter",
+            "J. Dupont",
+            "Dupont, J.",
+            "Santa Maria",
         )
     }
     assert kinds == {
@@ -59,7 +64,38 @@ def test_name_cells() -> None:
         "Battery on Law Enforc Officer": None,
         "Brown": None,  # a colour as much as a surname
         "2013-08-13 06:03:42": None,
+        "DUPONT Jean": "full",  # the surname first, as French and Hungarian records write it
+        "Nagy Péter": "full",
+        "J. Dupont": "surname",  # an initial and a surname count as a surname alone does
+        "Dupont, J.": "surname",
+        "Santa Maria": None,  # a place word first: no surname
     }
+
+
+def test_names_written_surname_first_or_with_initials_make_a_name_column() -> None:
+    """Found missed: a column of "DUPONT Jean" (surname first) was no name column, nor was a
+    `patient_name` column of "J. Dupont" or "Dupont, J."."""
+    import numpy as np
+    import pyarrow as pa
+
+    from mlgate.gates.pii.names import scan_names
+
+    fake = Faker("fr_FR")
+    fake.seed_instance(2)
+    people = [(fake.first_name(), fake.last_name()) for _ in range(300)]
+    columns = {
+        "customer": [f"{last.upper()} {first}" for first, last in people],
+        "patient_name": [f"{first[0]}. {last}" for first, last in people],
+        "client_name": [f"{last}, {first[0]}." for first, last in people],
+    }
+    for column, cells in columns.items():
+        signal = "name" if column.endswith("_name") else None
+        found = scan_names(pa.array(cells), np.arange(300), signal, lambda v: False, True)
+        assert found is not None, column
+        assert found.count >= 0.8 * 300, (column, found.count)
+    # initials alone make no name column where the column's name does not say names
+    found = scan_names(pa.array(columns["patient_name"]), np.arange(300), None, lambda v: False)
+    assert found is None
 
 
 def test_a_column_of_compass_directions_is_no_column_of_names() -> None:

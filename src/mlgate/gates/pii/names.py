@@ -162,6 +162,22 @@ def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
     first_ok = _is_first(words[0], lex) or (loose and fold(words[0]) in lex.first)
     if first_ok and _is_surname(words[-1], lex):
         return "full"
+    if len(words) == 2:
+        one, two = words
+        # an initial and a surname ("J. Dupont", "Dupont, J."): counted like a surname alone
+        if len(one.rstrip(".")) == 1 and one[0].isupper() and _is_surname(two, lex):
+            return "surname"
+        # the surname first, as French, Hungarian and East Asian records write names
+        # ("DUPONT Jean", "Nagy Péter"): a surname that is no word, then a first name
+        key = fold(one)
+        if (
+            key in lex.surname
+            and key not in lex.common
+            and key not in lex.first
+            and key not in PLACE_WORDS
+            and _is_first(two, lex)
+        ):
+            return "full"
     return None
 
 
