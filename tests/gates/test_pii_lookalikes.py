@@ -33,7 +33,13 @@ LOOK_ALIKES = [
     "logo@2x.png",  # asset names: a file extension is no top-level domain
     "<img src=/static/icon@3x.webp> font@latest.woff2",
 ]
-PHONES = ["+44 20 7946 0958", "(212) 555-0199", "call 020 7946 0958 after 10:30"]
+PHONES = [
+    "+44 20 7946 0958",
+    "(212) 555-0199",
+    "call 020 7946 0958 after 10:30",
+    "1-800-356-9377",  # North American numbers with the trunk prefix (were no candidates)
+    "call 1 (212) 555-0199",
+]
 
 
 def test_look_alikes_are_not_phones_or_cards() -> None:
