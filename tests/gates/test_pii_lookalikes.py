@@ -93,7 +93,7 @@ def test_a_table_of_timestamps_passes_and_real_phones_still_fail(
     assert found["pii/phone"] == 0, found
     assert found["pii/credit_card"] == 0, found
     assert result.code == 0
-    frame.loc[:2, "note"] = PHONES
+    frame.loc[: len(PHONES) - 1, "note"] = PHONES
     # a column of phone numbers written as bare digits is still a column of phone numbers
     # (in Parquet: a CSV reader would take the digits for integers and drop the zero)
     frame["mobile"] = [f"07700900{v:03d}" for v in rng.integers(0, 1000, n)]
@@ -102,4 +102,4 @@ def test_a_table_of_timestamps_passes_and_real_phones_still_fail(
     policy.write_text(text)
     report = json.loads(cli("check", policy, "-q", "-f", "json").out)
     found = {c["id"]: c["observed"] for g in report["gates"] for c in g["checks"]}
-    assert found["pii/phone"] == 3 + n
+    assert found["pii/phone"] == len(PHONES) + n
