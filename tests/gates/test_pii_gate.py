@@ -106,8 +106,16 @@ def test_private_ips_can_be_ignored() -> None:
 def test_column_name_signals() -> None:
     assert [
         column_signal(c)
-        for c in ("FirstName", "date_of_birth", "PostCode", "passport_no", "amount")
-    ] == ["name", "date_of_birth", "postcode", "passport", None]
+        for c in (
+            "FirstName",
+            "date_of_birth",
+            "PostCode",
+            "passport_no",
+            "amount",
+            "SSN",
+            "tax_id",
+        )
+    ] == ["name", "date_of_birth", "postcode", "passport", None, "us_ssn", "national_id"]
 
 
 def leaky_policy(tmp_path: Path, extra: str = "") -> Path:
@@ -162,6 +170,36 @@ def test_column_names_that_signal_personal_data(cli: Run, tmp_path: Path) -> Non
     birth = by_name(Report.model_validate_json(result.out))["date_of_birth"]
     assert (birth.observed, birth.evidence["groups"][0]["examples"]) == (1, "****-**-**")
     assert "2000-01-01" not in result.out
+    assert result.code == 1
+
+
+def test_ssns_as_bare_digits_in_a_column_named_for_them(cli: Run, tmp_path: Path) -> None:
+    """Found missed: an `ssn` column of 123456789-style values (text, or integers) held SSNs
+    that only its name gave away; the same digits in a column of order ids are ids."""
+    import pandas as pd
+
+    rng = random.Random(4)
+    ssns = [
+        f"{rng.randint(100, 665)}{rng.randint(1, 99):02d}{rng.randint(1, 9999):04d}"
+        for _ in range(200)
+    ]
+    pd.DataFrame(
+        {"ssn": ssns, "SocialSecurityNumber": [int(v) for v in ssns], "order_id": ssns}
+    ).to_parquet(tmp_path / "t.parquet")
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\ninputs: {t: {path: t.parquet}}\ngates:\n"
+        "  - {type: pii, data: t, entities: [us_ssn, phone]}\n"
+    )
+    result = cli("check", policy, "-f", "json")
+    checks = by_name(Report.model_validate_json(result.out))
+    groups = {g["group"]: g["n"] for g in checks["us_ssn"].evidence["groups"]}
+    assert groups == {
+        "column ssn (rows, from 0)": 200,
+        "column SocialSecurityNumber (rows, from 0)": 200,
+    }
+    assert checks["phone"].observed == 0
+    assert ssns[0] not in result.out
     assert result.code == 1
 
 

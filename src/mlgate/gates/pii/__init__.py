@@ -19,14 +19,19 @@ How it decides
     cards, SSNs and IPs, before phones (and cards) are looked for: their digits never become
     phones or cards, and a phone right after a date is still found. Cells that are only
     digits are judged per column: in a column where fewer than 60 % of them are valid phone
-    (or card) numbers, they are ids. ``person_name`` comes from
-    a shipped lexicon of first names and surnames (US Census 1990 and Faker's lists of 80+
-    locales; no NLP model): a column in which half the cells are names is a name column
-    (surnames alone count when the column's name says names: ``last``, ``surname``), and
-    "First Surname" pairs count in free text; a name that is also a common word ("Will",
-    "Brown") never counts alone. ``date_of_birth``: plausible dates (age 0–120) in a
-    birth-date column, or after "born", "DOB", "date of birth", "geb." in text. Column
-    names are compared as tokens: ``email_addr`` is an e-mail column, ``last_login`` and
+    (or card) numbers, they are ids; nine bare digits that pass the SSN rules are SSNs only
+    in a column named for them (``ssn``, ``social_security_number``). ``person_name`` comes
+    from a shipped lexicon of first names and surnames (US Census 1990 and Faker's lists of
+    80+ locales; no NLP model): a column in which half the cells are names ("Jane Smith",
+    "Smith, Jane", "SMITH Jane") and at least five distinct ones (or all of its values) is a
+    name column (surnames alone, and an initial with a surname, count when the column's name
+    says names: ``last``, ``surname``, ``patient_name``); "nan", "NULL", "OK" written as data
+    writes them are values, not names; "First Surname" pairs count in free text, unless a
+    street, station, hospital ... word makes them a place; a name that is also a common word
+    ("Will", "Brown") never counts alone. ``date_of_birth``: plausible dates (age 0–120) in
+    a birth-date column (``1985-03-12``, ``12.03.1985``, ``12-MAR-1985``, ``19850312``,
+    ISO date-times), or after "born", "DOB", "date of birth", "geb." in text. Column names
+    are compared as tokens: ``email_addr`` is an e-mail column, ``last_login`` and
     ``product_name`` are not names.
 
 Why it matters
@@ -398,8 +403,8 @@ def _string_columns(config: PiiConfig, frame: pd.DataFrame) -> list[str]:
                 and series.abs().max() >= 10**11
             ):
                 chosen.append(column)  # long integers: card numbers stored as numbers
-            elif column_signal(str(column)) == "date_of_birth":
-                chosen.append(column)  # dates and date-times: judged as dates of birth
+            elif column_signal(str(column)) in ("date_of_birth", "us_ssn"):
+                chosen.append(column)  # dates of birth, SSNs stored as numbers
     skip = set(config.exclude_columns) | set(config.allow.columns)
     return [c for c in chosen if str(c) not in skip]
 
@@ -420,11 +425,15 @@ def _scan_texts(
     column: bool = True,
 ) -> dict[str, Findings]:
     """Every entity in one column or file: patterns, then names and dates of birth."""
-    from mlgate.gates.pii.detect import distinct_cells, scan_strings
+    from mlgate.gates.pii.detect import Findings, distinct_cells, scan_bare_ssns, scan_strings
     from mlgate.gates.pii.names import scan_birth_dates, scan_names
 
     cells = distinct_cells(array)  # filters run over distinct texts when values repeat
     found = scan_strings(cells, entities, allowed, positions)
+    if signal == "us_ssn" and "us_ssn" in entities:  # 123456789 in a column named for SSNs
+        bare = scan_bare_ssns(cells, allowed, positions)
+        if bare is not None:
+            found.setdefault("us_ssn", Findings()).merge(bare)
     if presidio is not None:
         found.update(presidio.scan(array, positions, allowed))
     if "person_name" in people:
@@ -515,8 +524,8 @@ def _table_columns(config: PiiConfig, table: Table) -> list[str]:
                 chosen.append(column)
             elif kind == "numeric" and table.integer(column) and table.max_abs(column) >= 10**11:
                 chosen.append(column)  # long integers: card numbers stored as numbers
-            elif column_signal(column) == "date_of_birth":
-                chosen.append(column)
+            elif column_signal(column) in ("date_of_birth", "us_ssn"):
+                chosen.append(column)  # dates of birth, SSNs stored as numbers
     skip = set(config.exclude_columns) | set(config.allow.columns)
     return [c for c in chosen if c not in skip]
 

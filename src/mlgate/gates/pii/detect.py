@@ -801,9 +801,10 @@ NAME_SIGNALS: dict[str, tuple[str, ...]] = {
         "zip", "zipcode", "zip code", "postcode", "post code", "postal code", "postalcode",
     ),
     "passport": ("passport", "passport no", "passport number"),
+    "us_ssn": ("ssn", "social security", "socialsecurity", "social security number"),
     "national_id": (
-        "national id", "nationalid", "nin", "ssn", "social security", "tax id", "taxid", "nino",
-        "id card", "idcard", "driver license", "drivers license", "driving licence",
+        "national id", "nationalid", "nin", "tax id", "taxid", "nino", "id card", "idcard",
+        "driver license", "drivers license", "driving licence",
     ),
 }  # fmt: skip
 # what `..._name` means when it is not a person's name
@@ -1348,6 +1349,19 @@ def _flagged(array: Any, flags: Any, wanted: int) -> Any:
         return
     for i, text in enumerate(hits.texts):
         yield text, hits.rows(i)
+
+
+def scan_bare_ssns(values: Any, allowed: Allow, positions: Any = None) -> Findings | None:
+    """SSNs written as nine bare digits (``123456789``) that pass the SSN rules, in a column
+    whose name says it holds SSNs: elsewhere nine digits are ids, and only SSNs with
+    separators are findings."""
+    array = as_array(values)
+    found = Findings()
+    for text, rows in candidates(array, r"^\s*\d{9}\s*$"):
+        value = text.strip()
+        if value.isascii() and valid_ssn(value) and not allowed(value):
+            record(found, rows, ["***-**-****"], positions)
+    return found if found.count else None
 
 
 # --------------------------------------------------------------------------- labels
