@@ -29,6 +29,7 @@ NOT_PEOPLE = [
     "General Motors", "Summer Sale", "Black Friday", "Will Call", "Mark Down",
     "Driving While License Revoked", "Fleeing or Eluding Police", "Petit Theft",
     "Victoria Station", "Martin Luther King Blvd", "Henry Ford Hospital", "Grace Hotel",
+    "Paris France", "Charlotte North Carolina", "Orlando Florida", "Jan Mar", "April May",
 ]  # fmt: skip
 
 

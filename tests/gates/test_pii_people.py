@@ -178,6 +178,26 @@ def test_name_pairs_in_free_text() -> None:
         "Jane Park",
         "Emily Post",
     ]
+    # places and date ranges in prose: a first name before a country, a state, a river or
+    # a month is no person ("Orlando Florida", "Charlotte North Carolina", "Jan Mar")
+    for place in (
+        "we met in Paris France",
+        "office in Charlotte North Carolina",
+        "from Adelaide South Australia",
+        "Orlando Florida and Washington State",
+        "along the Jordan River to Sydney Harbour",
+        "sales for Jan Mar 2024, report for April May June",
+    ):
+        assert name_pairs(place, lex) == [], place
+    people = "June Carter, Theresa May, Michael Jordan, Kanye West and Denzel Washington Jr."
+    assert name_pairs(people, lex) == [
+        "June Carter",
+        "Theresa May",
+        "Michael Jordan",
+        "Kanye West",
+        "Denzel Washington Jr",  # a generational suffix belongs to the name
+    ]
+    assert name_pairs("at 1 Martin Luther King Jr Blvd", lex) == []
 
 
 def test_dates_of_birth() -> None:

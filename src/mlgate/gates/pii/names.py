@@ -125,6 +125,9 @@ def is_placeholder(word: str) -> bool:
     )
 
 
+# generational suffixes after a surname
+SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
+
 # surname particles ("van de Kooij", "de la Cruz"): skipped when a surname is looked up
 PARTICLES = frozenset(
     {
@@ -235,6 +238,14 @@ def name_pairs(text: str, lex: Lexicon, words: list[re.Match[str]] | None = None
                 ):
                     j += 1
                     last = words[j]
+                # a generational suffix belongs to the name: "Danielle Koch II"
+                if (
+                    j + 1 < len(words)
+                    and words[j + 1].group(0).rstrip(".") in SUFFIXES
+                    and GAP.fullmatch(text[last.end() : words[j + 1].start()])
+                ):
+                    j += 1
+                    last = words[j]
                 if not _named_after(text, words, i, j):
                     out.append(text[first.start() : last.end()].rstrip("."))
                 i = j + 1
@@ -268,19 +279,85 @@ NOT_SURNAMES = frozenset(
         "college", "school", "academy", "institute", "center", "centre", "cathedral",
         "building", "museum", "library", "stadium", "arena", "theatre", "theater", "tribune",
         "gazette", "herald", "journal", "foundation", "inc", "ltd", "llc", "corp", "award",
-        "prize", "memorial", "county", "hotel",
+        "prize", "memorial", "county", "hotel", "river", "harbour", "harbor", "state",
+        "creek", "falls", "springs", "city", "coast", "islands",
+    }
+)  # fmt: skip
+
+
+# countries, US states and Canadian and Australian provinces that are hardly anyone's
+# surname: "Paris France", "Orlando Florida" are places (Jordan, Washington, Wales, Israel,
+# Montana, Montenegro, Monaco and Palau are people's surnames too and are left out)
+PLACES = frozenset(
+    """
+    afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
+    bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia
+    botswana brazil brunei bulgaria burundi cambodia cameroon canada chile china colombia
+    comoros congo croatia cuba cyprus czechia denmark djibouti ecuador egypt eritrea estonia
+    eswatini ethiopia fiji finland france gabon gambia georgia germany ghana greece grenada
+    guatemala guinea guyana haiti honduras hungary iceland india indonesia iran iraq ireland
+    italy jamaica japan kazakhstan kenya kiribati kosovo kuwait kyrgyzstan laos latvia
+    lebanon lesotho liberia libya liechtenstein lithuania luxembourg madagascar malawi
+    malaysia maldives mali malta mauritania mauritius mexico micronesia moldova
+    mongolia morocco mozambique myanmar namibia nauru nepal netherlands nicaragua
+    niger nigeria norway oman pakistan palestine panama paraguay peru philippines
+    poland portugal qatar romania russia rwanda samoa senegal serbia seychelles singapore
+    slovakia slovenia somalia spain sudan suriname sweden switzerland syria taiwan tajikistan
+    tanzania thailand togo tonga tunisia turkmenistan tuvalu uganda ukraine uruguay
+    uzbekistan vanuatu venezuela vietnam yemen zambia zimbabwe england scotland britain
+    europe africa asia america
+    alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii
+    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri nebraska nevada ohio oklahoma oregon
+    pennsylvania tennessee texas utah vermont virginia wisconsin wyoming
+    alberta ontario quebec manitoba saskatchewan newfoundland yukon nunavut queensland
+    tasmania
+    """.split()  # noqa: SIM905 (a word list reads better as words)
+)
+# places of two or three words that begin with a name or a surname ("Charlotte North
+# Carolina", "Adelaide South Australia")
+PLACE_PHRASES = frozenset(
+    {
+        "north carolina", "south carolina", "north dakota", "south dakota", "west virginia",
+        "new york", "new jersey", "new mexico", "new hampshire", "rhode island",
+        "south australia", "western australia", "new south wales", "northern territory",
+        "british columbia", "nova scotia", "new brunswick", "new zealand", "south africa",
+        "south korea", "north korea", "costa rica", "puerto rico", "sri lanka", "hong kong",
+        "saudi arabia", "sierra leone", "el salvador", "united states", "united kingdom",
+        "south sudan", "east timor",
+    }
+)  # fmt: skip
+# month and weekday names: two of them together are a date range, not a person ("Jan Mar",
+# "April May June"); one of them beside a surname still is a name ("June Carter")
+CALENDAR = frozenset(
+    {
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december", "mon", "tue", "wed", "thu", "fri",
+        "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday",
     }
 )  # fmt: skip
 
 
 def _named_after(text: str, words: list[re.Match[str]], i: int, j: int) -> bool:
-    """Whether the name of words ``i`` to ``j`` names a place or an organisation: one of its
-    surnames is a :data:`NOT_SURNAMES` word, or the word right after it a
-    :data:`NAMED_AFTER` word."""
-    if any(fold(w.group(0).rstrip(".")) in NOT_SURNAMES for w in words[i + 1 : j + 1]):
+    """Whether the name of words ``i`` to ``j`` names a place, an organisation or a date
+    range: one of its surnames is a :data:`NOT_SURNAMES` or :data:`PLACES` word, or begins a
+    :data:`PLACE_PHRASES` place, or the word right after it is a :data:`NAMED_AFTER` word,
+    or its first and last words are months or weekdays."""
+    keys = [fold(w.group(0).rstrip(".")) for w in words[i : min(j + 3, len(words))]]
+    rest = keys[1 : j - i + 1]
+    if any(k in NOT_SURNAMES or k in PLACES for k in rest):
+        return True
+    for at in range(1, j - i + 1):  # "North Carolina", "New South Wales" from a surname on
+        if " ".join(keys[at : at + 2]) in PLACE_PHRASES or " ".join(keys[at : at + 3]) in (
+            PLACE_PHRASES
+        ):
+            return True
+    if keys[0] in CALENDAR and keys[j - i] in CALENDAR:
         return True
     if j + 1 < len(words) and GAP.fullmatch(text[words[j].end() : words[j + 1].start()]):
-        return fold(words[j + 1].group(0).rstrip(".")) in NAMED_AFTER
+        return keys[j - i + 1] in NAMED_AFTER
     return False
 
 
