@@ -376,14 +376,17 @@ def name_column(
     says it holds names (``signal``): a column of cities or colours is full of surnames.
     A column of a few categories is no name column because some of them are names
     (status "OK"/"FAIL", "Christian"/"Muslim"/"Jewish"/"Hindu"): the names must be
-    :data:`NAME_MIN_DISTINCT` distinct values, or all of its values; missing values written
-    out ("nan", "NULL": :func:`is_placeholder`) are left out of the judgement.
+    :data:`NAME_MIN_DISTINCT` distinct values, or all of its values (single first names in a
+    column not named for names: :data:`SINGLE_MIN_DISTINCT`, so that a column of the cities
+    Austin, Dallas and Madison is none); missing values written out ("nan", "NULL":
+    :func:`is_placeholder`) are left out of the judgement.
     Once judged a name column, names that are also words count as findings too.
     """
     kinds: dict[str, str] = {}
     counted = 0
     values: set[str] = set()
     named: set[str] = set()
+    full = False
     for text, count in texts:
         if is_placeholder(text.strip()):  # missing values written out: not counted
             total -= count
@@ -394,16 +397,21 @@ def name_column(
         if kind is not None and (kind != "surname" or signal):
             counted += count
             named.add(key)
+            full = full or kind == "full"
         loose = name_cell_kind(text, lex, loose=True) if signal else kind
         if loose is not None and (loose != "surname" or signal):
             kinds[text] = loose
     share = counted / total if total else 0.0
     varied = len(named) >= min(NAME_MIN_DISTINCT, len(values))
+    if not signal and not full:  # single words only ("Austin", "Dallas", "Madison": cities)
+        varied = len(named) >= SINGLE_MIN_DISTINCT
     return varied and share >= (COLUMN_SHARE if not signal else COLUMN_SHARE / 2), kinds
 
 
-# a name column's names are this many distinct values (or every value of the column)
+# a name column's names are this many distinct values (or every value of the column) ...
 NAME_MIN_DISTINCT = 5
+# ... and, when they are single words in a column whose name does not say names, this many
+SINGLE_MIN_DISTINCT = 10
 
 
 # --------------------------------------------------------------------------- dates of birth
