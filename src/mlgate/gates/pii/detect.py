@@ -614,8 +614,8 @@ class Entity:
 
         Mask, then detect: candidates inside look-alikes (dates, times, UUIDs, case
         numbers; cheap, unvalidated spans) and inside a ``before`` entity's findings are
-        never validated. (:func:`scan_strings` does the same for every entity of a column
-        in one pass over its texts.)"""
+        never validated. (:func:`scan_strings` does the same for every entity of a column,
+        each searched once in the texts its filter flagged, joined.)"""
         skip = _blocked_spans(text) if self.look_alikes_first else []
         for other in self.before:
             skip = skip + [(s, e) for s, e, _ in other.found(text)]
