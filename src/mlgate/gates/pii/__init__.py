@@ -380,6 +380,10 @@ def _special_columns(
     return out
 
 
+# column signals whose columns are scanned whatever their type (dates, numbers)
+READ_AS_TEXT = ("date_of_birth", "us_ssn")
+
+
 def _string_columns(config: PiiConfig, frame: pd.DataFrame) -> list[str]:
     import pandas as pd
 
@@ -403,7 +407,7 @@ def _string_columns(config: PiiConfig, frame: pd.DataFrame) -> list[str]:
                 and series.abs().max() >= 10**11
             ):
                 chosen.append(column)  # long integers: card numbers stored as numbers
-            elif column_signal(str(column)) in ("date_of_birth", "us_ssn"):
+            elif column_signal(str(column)) in READ_AS_TEXT:
                 chosen.append(column)  # dates of birth, SSNs stored as numbers
     skip = set(config.exclude_columns) | set(config.allow.columns)
     return [c for c in chosen if str(c) not in skip]
@@ -524,7 +528,7 @@ def _table_columns(config: PiiConfig, table: Table) -> list[str]:
                 chosen.append(column)
             elif kind == "numeric" and table.integer(column) and table.max_abs(column) >= 10**11:
                 chosen.append(column)  # long integers: card numbers stored as numbers
-            elif column_signal(column) in ("date_of_birth", "us_ssn"):
+            elif column_signal(column) in READ_AS_TEXT:
                 chosen.append(column)  # dates of birth, SSNs stored as numbers
     skip = set(config.exclude_columns) | set(config.allow.columns)
     return [c for c in chosen if c not in skip]

@@ -1150,11 +1150,11 @@ def _search(
             for i in where.tolist()
             for start, end, value in entity.spans(texts[i], skips.get(i))
         ]
-    groups = [where.tolist()]
+    ids = where.tolist()
+    groups = [ids]
     if entity.lean[0]:  # the texts without the character are searched by the lean pattern
         mark = entity.lean[0]
-        groups = [[i for i in groups[0] if mark not in texts[i]]]
-        groups.append([i for i in where.tolist() if mark in texts[i]])
+        groups = [[i for i in ids if mark not in texts[i]], [i for i in ids if mark in texts[i]]]
     out: list[tuple[int, int, int, str]] = []
     for group in groups:
         if not group:
@@ -1192,17 +1192,16 @@ def _findings(
     for i, _, _, value in found:
         if wanted[i] and (allowed is allow_nothing or not allowed(value)):
             per_text.setdefault(i, []).append(value)
+
+    def is_bare(i: int) -> bool:
+        return entity.name in BARE_DIGITS and hits.texts[i].strip().isdigit()
+
     result, bare = Findings(), Findings()
-    bare_texts: set[int] = set()
-    if entity.name in BARE_DIGITS:
-        searched = np.flatnonzero(wanted).tolist()
-        bare_texts = {i for i in searched if hits.texts[i].strip().isdigit()}
     for i, values in per_text.items():
-        target = bare if i in bare_texts else result
-        record(target, hits.rows(i), values, positions, entity.mask)
-    if bare.count:
-        tested = int(hits.counts[list(bare_texts)].sum())
-        valid = int(hits.counts[[i for i in per_text if i in bare_texts]].sum())
+        record(bare if is_bare(i) else result, hits.rows(i), values, positions, entity.mask)
+    if bare.count:  # only then are all the searched all-digit cells counted
+        tested = int(hits.counts[[i for i in np.flatnonzero(wanted).tolist() if is_bare(i)]].sum())
+        valid = int(hits.counts[[i for i in per_text if is_bare(i)]].sum())
         if tested < BARE_MIN or valid / tested >= BARE_SHARE:
             result.merge(bare)
     return result
