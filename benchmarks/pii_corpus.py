@@ -30,6 +30,8 @@ NOT_PEOPLE = [
     "Driving While License Revoked", "Fleeing or Eluding Police", "Petit Theft",
     "Victoria Station", "Martin Luther King Blvd", "Henry Ford Hospital", "Grace Hotel",
     "Paris France", "Charlotte North Carolina", "Orlando Florida", "Jan Mar", "April May",
+    "Beth Israel Medical Center", "William Smith Colleges", "Pearl and Hermes Reef",
+    "Svalbard and Jan Mayen", "Tristan da Cunha",
 ]  # fmt: skip
 
 
@@ -89,9 +91,21 @@ def _positive(fake: Faker, locale: str, rng: random.Random) -> tuple[str, str] |
 
 def _negative(rng: random.Random) -> str:
     choice = rng.randrange(19)
-    if choice == 18:  # coordinates (decimals with six places), asset names ("logo@2x.png")
-        if rng.random() < 0.5:
+    if choice == 18:  # coordinates (decimals with six places), asset names ("logo@2x.png"),
+        # ids, brackets and links of published tables ("877-76317", "20000-22500")
+        pick = rng.random()
+        if pick < 0.35:
             return f"{rng.uniform(-90, 90):.6f}, {rng.uniform(-180, 180):.6f}"
+        if pick < 0.7:
+            low = rng.randint(1, 40) * 500
+            return rng.choice(
+                [
+                    f"{rng.randint(100, 9999)}-{rng.randint(10000, 99999)}",
+                    f"{rng.randint(10, 56)}-{rng.randint(1, 199):03d}-{rng.randint(1, 9999):04d}",
+                    f"{low}-{low + rng.choice([500, 2500, 5000])}",
+                    f"http://www.amazon.com/gp/{rng.randint(0, 10**10 - 1):010d}",
+                ]
+            )
         name = rng.choice(["logo", "icon", "hero", "avatar", "sprite", "font"])
         return f"{name}@{rng.choice(['2x', '3x', 'latest'])}.{rng.choice(['png', 'webp', 'woff2'])}"
     if choice == 16:  # title-case text that is not a person's name

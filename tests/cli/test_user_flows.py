@@ -211,8 +211,9 @@ def test_pii_in_a_user_repository(user_mlgate: Run, user_repo: Path, wheel_site:
 def test_pii_hard_negatives_in_a_user_repository(user_mlgate: Run, user_repo: Path) -> None:
     """The PII gate from the wheel on a table of things that look like personal data and are
     not — statuses and categories that are names in the lists, missing values written out,
-    coordinates, asset names, lot numbers, streets named after people — finds only the real
-    e-mail addresses beside them."""
+    coordinates, asset names, lot numbers, streets named after people, counties and pets
+    named like people, ids, income brackets, links, columns of figures derived from personal
+    data — finds only the real e-mail addresses beside them."""
     import numpy as np
     import pandas as pd
 
@@ -228,6 +229,19 @@ def test_pii_hard_negatives_in_a_user_repository(user_mlgate: Run, user_repo: Pa
             "lot": [f"lot 2023-{1 + i % 12:02d}-{i:04d}" for i in range(n)],
             "route": rng.choice(["12 Martin Luther King Blvd", "near Victoria Station"], n),
             "contact": [f"user{i}@example.org" for i in range(n)],
+            # from R's published datasets: counties and pets named like people, band numbers,
+            # income brackets, an ISBN in a link, figures derived from personal data
+            "county.name": rng.choice(["AITKIN", "BECKER", "BELTRAMI", "BENTON", "CLAY"], n),
+            "animal_name": rng.choice(
+                ["Andre", "Cody", "Millie", "Sebastian", "Madeline", "Lucy", "Max", "Bella"], n
+            ),
+            "BandNumber": [
+                f"{rng.integers(100, 9999)}-{rng.integers(10000, 99999)}" for _ in range(n)
+            ],
+            "income_bracket": rng.choice(["7500-10000", "20000-22500", "12500-15000"], n),
+            "review": rng.choice(['<a href="http://www.amazon.com/gp/0785383239">good</a>'], n),
+            "BirthWeightOz": rng.integers(80, 160, n),
+            "has_email_address": rng.choice(["yes", "no"], n),
         }
     ).to_csv(user_repo / "odd.csv", index=False)
     (user_repo / "odd.yaml").write_text(

@@ -32,6 +32,17 @@ LOOK_ALIKES = [
     "lat 51.507351 lon -0.127758",
     "logo@2x.png",  # asset names: a file extension is no top-level domain
     "<img src=/static/icon@3x.webp> font@latest.woff2",
+    # ids and brackets from published tables (R's datasets), once valid national numbers of a
+    # region whose numbers are written with the trunk prefix 0 at home
+    "1142-05901",  # a blue jay's id
+    "877-76317",  # a hawk's band number
+    "37-063-0015",  # an air-quality site id (state-county-site)
+    "Oak Char 820-11850 F",  # a biomass sample
+    "20000-22500",  # income brackets
+    "7500-10000",
+    # digits in a web address (an ISBN in a shop's link)
+    '<a href="http://www.amazon.com/gp/0785383239">Secrets of Slow Cooking</a>',
+    "see https://example.org/orders/4915112345678?ref=02079460958",
 ]
 PHONES = [
     "+44 20 7946 0958",
@@ -39,6 +50,11 @@ PHONES = [
     "call 020 7946 0958 after 10:30",
     "1-800-356-9377",  # North American numbers with the trunk prefix (were no candidates)
     "call 1 (212) 555-0199",
+    "030 1234567",  # national numbers with the trunk prefix
+    "01 42 68 53 00",
+    "98765 43210",  # an Indian mobile, written without it
+    "+33 1 42 68 53 00",
+    "call 020 7946 0958 or see www.example.org",
 ]
 
 
@@ -60,6 +76,9 @@ def test_look_alikes_are_not_phones_or_cards() -> None:
         assert entities["phone"].find(text) == [phone], text
         assert entities["credit_card"].find(text) == [], text
         assert phone not in mask_text(text), text
+    # an IPv6 address whose groups hold what looks like a time ("cd16:40c6") is one address
+    ipv6 = "4570:235d:cd16:40c6:37d8:98b6:8a99:bd3b"
+    assert entities["ip_address"].find(f"from {ipv6} at 10:30") == [ipv6]
 
 
 def test_a_table_of_timestamps_passes_and_real_phones_still_fail(

@@ -125,6 +125,8 @@ def test_the_mask_of_look_alikes_only_narrows_the_filters(
         "4111 1111 1111 1111 at 2026-01-01T10:00:00Z",
         "id 550e8400-e29b-41d4-a716-446655440000 tel 020 7946 0958",
         "2013-08-13 06:03:425551234567",
+        "see https://example.org/x/02079460958 or 020 7946 0958, http://10.1.2.3/ 10.1.2.4",
+        "from 4570:235d:cd16:40c6:37d8:98b6:8a99:bd3b at 10:30 and 10:30am",
     ]
     texts = people(1500)["note"].tolist() + LOOK_ALIKES + PHONES + edge_cases
     array = pa.array(texts, type=pa.string())
@@ -132,9 +134,9 @@ def test_the_mask_of_look_alikes_only_narrows_the_filters(
     masked = mask_look_alikes(pa.array(LOOK_ALIKES, type=pa.string()))
     assert masked is not None
     assert masked.to_pylist() == [LOOK_ALIKE.sub("§", text) for text in LOOK_ALIKES]
-    # all but a UUID fragment, two coordinates and two asset names (the validators reject
-    # those)
-    assert sum("§" in text for text in masked.to_pylist()) == len(LOOK_ALIKES) - 5
+    # all but a UUID fragment, two coordinates, two asset names and six ids and brackets
+    # (the validators reject those)
+    assert sum("§" in text for text in masked.to_pylist()) == len(LOOK_ALIKES) - 11
     # a text the mask leaves alone holds no look-alike (the scan skips searching it for one)
     every = mask_look_alikes(array)
     assert every is not None

@@ -157,6 +157,63 @@ def test_a_column_of_categories_is_no_column_of_names() -> None:
     assert found.count == 300
 
 
+def test_columns_that_name_things_or_places_are_no_columns_of_people() -> None:
+    """Hard negatives from R's published datasets: Minnesota's counties ("AITKIN", "BECKER":
+    surnames) in `county.name`, Seattle's pets in `animal_name`, car makers in `mfr_name`, US
+    states in a column called `Name`, films in `title` were all reported as people. A column
+    whose name says it names things is not judged for people; places do not make a column of
+    names (but once a column is one, "Kenya" and "Virginia" in it are findings)."""
+    import pyarrow as pa
+
+    from mlgate.gates.pii.detect import names_things, scan_signal
+    from mlgate.gates.pii.names import scan_names
+
+    pets = ["Andre", "Cody", "Millie", "Sebastian", "Madeline", "Lucy", "Max", "Bella"] * 40
+    things = {
+        "county.name": ["AITKIN", "BECKER", "BELTRAMI", "BENTON", "CARLTON", "CLAY"] * 50,
+        "animal_name": pets,
+        "mfr_name": ["aston martin", "Honda", "Ferrari", "Ford", "Lincoln", "Mercedes"] * 50,
+        "title": ["Indiana Jones and the Last Crusade", "Harry Potter and the Goblet"] * 50,
+        "Name_of_Covered_Entity": ["Gail Gillespie and Associates, LLC"] * 10,
+    }
+    for column, cells in things.items():
+        assert names_things(column), column
+        signal = scan_signal(column)
+        assert scan_names(pa.array(cells), np.arange(len(cells)), signal, lambda v: False) is None
+    states = ["Alabama", "Arizona", "Colorado", "Delaware", "Florida", "Georgia", "Virginia"]
+    states += ["Kentucky", "Texas", "Ohio", "Utah", "Nevada", "Idaho", "Montana"]
+    assert scan_names(pa.array(states), np.arange(len(states)), "name", lambda v: False) is None
+    assert scan_signal("Name") == "name"
+    assert not names_things("first_name")
+    firsts = ["Allison", "Kristen", "Lakisha", "Latonya", "Carrie", "Kenya", "Virginia"] * 20
+    found = scan_names(pa.array(firsts), np.arange(len(firsts)), "name", lambda v: False)
+    assert found is not None
+    assert found.count == len(firsts)
+
+
+def test_column_names_of_figures_derived_from_personal_data_are_no_signals() -> None:
+    """Hard negatives from R's published datasets: a birth weight, a birth rate, a
+    three-season porch (`X3Ssn.Porch`), pieces of mail, an iPhone, a gene (`PTTG1IP`) are not
+    dates of birth, SSNs, e-mails, phones or IP addresses."""
+    derived = [
+        "BirthWeightOz", "birth_rate", "life_exp_at_birth", "birthOrd", "Birth.outcome",
+        "birth_pl", "foreignBorn", "piecesOfMail", "voice_mail_plan", "has_email_address",
+        "sent_email", "phone_service", "iPhone", "Mobile_developer", "X3Ssn.Porch",
+        "x.PTTG1IP", "frac_black_emp_zip",
+    ]  # fmt: skip
+    assert {c: column_signal(c) for c in derived if column_signal(c)} == {}
+    kept = {
+        "dob_child1": "date_of_birth",
+        "birth_year": "date_of_birth",
+        "phone2": "phone",
+        "mail": "email",
+        "name_child2": "name",
+        "IncName": "name",
+        "SSN": "us_ssn",
+    }
+    assert {c: column_signal(c) for c in kept} == kept
+
+
 def test_name_pairs_in_free_text() -> None:
     lex = lexicon()
     text = (
@@ -192,6 +249,14 @@ def test_name_pairs_in_free_text() -> None:
         "Orlando Florida and Washington State",
         "along the Jordan River to Sydney Harbour",
         "sales for Jan Mar 2024, report for April May June",
+        # from R's published datasets: institutions, reefs and islands named after people
+        "OCR opened an investigation of Newark Beth Israel Medical Center",
+        "Robert Morgan Educational Center and Technical College",
+        "Hobart and William Smith Colleges",
+        "John Deere Health Benefit Plan for Wage Employees",
+        "Pearl and Hermes Reef",
+        "Saint Helena, Ascension, and Tristan da Cunha",
+        "Svalbard and Jan Mayen",
     ):
         assert name_pairs(place, lex) == [], place
     people = "June Carter, Theresa May, Michael Jordan, Kanye West and Denzel Washington Jr."

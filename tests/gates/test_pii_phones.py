@@ -78,3 +78,33 @@ def test_most_numbers_are_decided_without_parsing() -> None:
         decided += sum(a is not None for a in answers)
         undecided += sum(a is None for a in answers)
     assert decided > 4 * undecided > 0
+
+
+def test_numbers_are_written_as_their_region_writes_them_at_home() -> None:
+    """Where national numbers are written with the trunk prefix 0 (GB, DE, FR, NL, AU, ...),
+    digits without it are not one of their numbers, though ``phonenumbers`` reads them as
+    the number after the prefix: band numbers, site ids and income brackets of published
+    tables were reported as German, French and British phones."""
+    valid = make_phone_validator(DEFAULT)
+    assert not any(valid(t) for t in ("877-76317", "1142-05901", "20000-22500", "7500-10000"))
+    for text, region in (
+        ("877-76317", "DE"),
+        ("1142-05901", "FR"),
+        ("20000-22500", "GB"),
+        ("7500-10000", "NL"),
+    ):
+        assert not make_phone_validator([region])(text), text
+        assert make_phone_validator([region])("0" + text), text  # with the prefix: valid
+    assert valid("98765 43210")  # India writes mobiles without it
+    assert valid("347 123 4567")
+    assert not valid("37-063-0015")
+    assert make_phone_validator(["FI"])("(+358) 40 2359256")  # "+" after a bracket
+    # Spain: nine digits from 6 to 9, grouped 3-3-3, 3-2-2-2 or 2-3-2-2 (or runs of these)
+    spain = make_phone_validator(["ES"])
+    assert [spain(t) for t in ("912 345 678", "91 234 56 78", "612 34 56 78", "912 345678")] == [
+        True
+    ] * 4
+    assert [spain(t) for t in ("8563-44077", "7000-12000", "40-052-2418")] == [False] * 3
+    italy = make_phone_validator(["IT"])
+    assert italy("800 013 000")
+    assert not italy("8000-13000")  # an income bracket, not a toll-free number

@@ -464,7 +464,7 @@ def _scan_frame(
     ``note``: (input name, what to tell the progress line as columns are done)."""
     import numpy as np
 
-    from mlgate.gates.pii.detect import column_signal
+    from mlgate.gates.pii.detect import scan_signal
 
     if config.sample is not None and config.sample.rows < len(frame):
         frame = frame.sample(n=config.sample.rows, random_state=config.sample.seed).sort_index()
@@ -476,7 +476,7 @@ def _scan_frame(
         """One column (by position: workers read it from the frame they inherited)."""
         column = columns[at]
         array, count = _as_strings(frame[column])
-        return count, local(array, positions, column_signal(str(column)))
+        return count, local(array, positions, scan_signal(str(column)))
 
     pool = 1 if presidio is not None else workers(len(frame) * len(columns), len(columns))
     tasks = ((column, (at,)) for at, column in enumerate(columns))
@@ -548,7 +548,7 @@ def _scan_table(
     column of all-digit ids) are made per chunk: for the whole column up to 5M rows."""
     import numpy as np
 
-    from mlgate.gates.pii.detect import Findings, column_signal
+    from mlgate.gates.pii.detect import Findings, scan_signal
 
     if config.sample is not None:
         raise GateError(
@@ -568,7 +568,7 @@ def _scan_table(
                 positions = np.arange(offset, offset + len(chunk))
                 offset += len(chunk)
                 table.note(f"{column}: {offset:,} rows scanned for personal data")
-                yield column, (array, positions, column_signal(column))
+                yield column, (array, positions, scan_signal(column))
 
     pool = 1 if presidio is not None else workers(table.num_rows() * len(columns), len(columns))
     local = _local_scan(config, entities, allowed, today, presidio)

@@ -448,6 +448,53 @@ def _international_decider() -> Callable[[str], bool | None]:
     return decide
 
 
+# How numbers are written at home, without "+" and the country code. In these regions a
+# national number always starts with the trunk prefix 0 ("020 7946 0958", "030 1234567"):
+# digits without it are none of their numbers, although ``phonenumbers`` reads them as the
+# national number after the prefix ("877-76317" is a bird's band number, not 08777 6317;
+# "20000-22500" an income bracket). India writes mobiles without it ("98765 43210"); Italy has
+# no trunk prefix (landlines start with 0, mobiles are ten digits from 3, toll-free 80x).
+TRUNK_ZERO = frozenset(
+    {"GB", "DE", "FR", "NL", "AU", "AT", "CH", "BE", "IE", "FI", "SE", "JP", "IL"}
+)
+
+
+# Spain has no trunk prefix either; its nine digits are grouped 3-3-3, 3-2-2-2 (as
+# libphonenumber formats them) or 2-3-2-2 ("91 234 56 78"), or groups of these run
+# together: "8563-44077" and "7000-12000" are not Spanish numbers
+SPANISH_GROUPS = ((3, 3, 3), (3, 2, 2, 2), (2, 3, 2, 2))
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _runs_together(groups: list[int], pattern: tuple[int, ...]) -> bool:
+    """Whether ``groups`` are ``pattern``'s groups, some of them run together."""
+    at = 0
+    for size in groups:
+        total = 0
+        while total < size and at < len(pattern):
+            total += pattern[at]
+            at += 1
+        if total != size:
+            return False
+    return at == len(pattern)
+
+
+def written_at_home(region: str, digits: str, text: str = "") -> bool:
+    """Whether ``digits`` (of ``text``, a number written without "+") are written as
+    ``region`` writes its numbers at home (:data:`TRUNK_ZERO`, :data:`SPANISH_GROUPS`)."""
+    if region in TRUNK_ZERO:
+        return digits.startswith("0")
+    if region == "IN":
+        return digits.startswith("0") or (len(digits) == 10 and digits[0] in "6789")
+    runs = [len(run) for run in _DIGIT_RUN.findall(text)] or [len(digits)]
+    if region == "IT":  # toll-free numbers: 800 and 803 with six digits ("800 013 000")
+        free = digits.startswith("80") and runs[0] in (3, len(digits))
+        return digits[0] == "0" or (digits[0] == "3" and len(digits) == 10) or free
+    if region == "ES" and len(digits) == 9:  # mobiles from 6 and 7, landlines from 8 and 9
+        return digits[0] in "6789" and any(_runs_together(runs, p) for p in SPANISH_GROUPS)
+    return True
+
+
 def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[[str], bool]:
     """Phone numbers that ``phonenumbers`` says are valid (E.164 or national formats).
 
@@ -480,7 +527,7 @@ def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[
         if not 7 <= len(digits) <= 15 or NOT_PHONE.search(text):
             return False
         candidates: list[str | None] = list(everywhere)
-        if text.lstrip().startswith("+"):
+        if text.lstrip(" (").startswith("+"):  # "+44 20 ...", "(+358) 40 ..."
             candidates = [None]
         elif text.isdigit():  # bare digits: national trunk prefix 0, or a NANP number
             if text.startswith("0"):
@@ -493,6 +540,8 @@ def make_phone_validator(regions: list[str], precheck: bool = True) -> Callable[
         plain = PLAIN_PHONE.fullmatch(text) is not None
         parse_free = plain and PARSE_FREE.fullmatch(text) is not None
         for region in candidates:
+            if region is not None and not written_at_home(region, digits, text):
+                continue
             check = prechecks.get(region) if region is not None and plain else None
             if check is not None and not check(digits):
                 continue
@@ -653,21 +702,23 @@ PHONE_FILTER = r"(?:^|[^\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?:$|[^\w.\-
 
 ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 
-# Look-alikes that are never personal data: their spans block phone and card candidates.
+# Look-alikes that are never personal data: their spans block phone, card and IP candidates.
 # pandas/ISO dates and date-times (with fractional seconds and time zones), times, UUIDs
-# (whose hex groups can be all digits) and year-prefixed case numbers.
+# (whose hex groups can be all digits), year-prefixed case numbers and web addresses.
 DATE = r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
 TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?"
 DATETIME = (
     rf"(?<!\d){DATE}(?:[ T]{TIME}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?(?!\d)"
-    rf"|(?<![\d:]){TIME}(?![\d:])"
+    rf"|(?<![0-9A-Fa-f:]){TIME}(?![0-9A-Fa-f:])"  # not in IPv6 groups: "cd16:40c6"
 )
 UUID = r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])"
 # year-prefixed case, lot and build numbers: "2019-004512", "2023-11-0042", "2023.11.05.1234"
 CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}(?:[-/.]\d{2}){0,2}[-/.]\d{4,8}(?![\w-])"
+# web addresses: the digits of their paths and queries are ids ("amazon.com/gp/0785383239")
+URL = r"(?<!\w)(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\s<>\"']+"
 
 
-LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}", re.ASCII)
+LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}|{URL}", re.ASCII)
 
 # The same look-alikes for RE2, which has no look-arounds: the character before and after is
 # matched and written back (``LOOK_ALIKE_KEEP``), the look-alike itself becomes ``§``. Run
@@ -679,11 +730,12 @@ LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}", re.ASCII)
 # value that LOOK_ALIKE leaves alone stops matching its entity's filter.
 LOOK_ALIKE_RE2 = (
     rf"(^|[^\d])(?:{DATE}(?:[ T]{TIME}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)([^\d]|$)"
-    rf"|(^|[^\d:])(?:{TIME})([^\d:]|$)"
+    rf"|(^|[^0-9A-Fa-f:])(?:{TIME})([^0-9A-Fa-f:]|$)"
     r"|(^|[^0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}([^0-9A-Fa-f-]|$)"
     r"|(^|[^\w.+-])(?:19|20)\d{2}(?:[-/.]\d{2}){0,2}[-/.]\d{4,8}([^\w-]|$)"
+    r"|(^|[^\w])(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\s<>\"']+"
 )
-LOOK_ALIKE_KEEP = r"\1\3\5\7§\2\4\6\8"
+LOOK_ALIKE_KEEP = r"\1\3\5\7\9§\2\4\6\8"
 MASKED_FILTER = frozenset({"phone", "credit_card", "ip_address"})
 
 
@@ -740,7 +792,15 @@ def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict
         joined=True,
     )
     ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****", joined=True)
-    ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip, lean=(":", IPV4), joined=True)
+    ip = Entity(
+        "ip_address",
+        f"{IPV4}|{IPV6}",
+        ip_valid,
+        mask_ip,
+        lean=(":", IPV4),
+        look_alikes_first=True,  # times are no IPv6, a web address's host no person's IP
+        joined=True,
+    )
     phone_valid = make_phone_validator(phone_regions)
     phone = Entity(
         "phone",
@@ -783,7 +843,7 @@ def custom_entity(name: str, pattern: str, validator: str | None) -> Entity:
 # `EmailAddr` is (email, addr) and an e-mail signal, `last_login` is not a surname column,
 # and `product_name` is not a person's name. The first signal that matches wins.
 NAME_SIGNALS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e mail", "emailaddress", "mail address", "mail"),
+    "email": ("email", "e mail", "emailaddress", "mail address", "mail"),  # mail: whole only
     "phone": ("phone", "phonenumber", "mobile", "tel", "telephone", "cell phone", "fax"),
     "date_of_birth": (
         "dob", "date of birth", "dateofbirth", "birth", "birthdate", "birthday", "born",
@@ -820,10 +880,37 @@ NOT_PERSON = frozenset(
         "page", "site", "course", "game", "song", "album", "book", "movie", "title", "font",
         "color", "colour", "display", "screen", "account", "code", "short", "long", "path", "dir",
         "folder", "image", "layer", "module", "function", "method",
+        # found naming things in published tables (R's datasets): counties, institutions,
+        # manufacturers, pets, species, statistical areas, studies, covered entities
+        "county", "town", "village", "district", "province", "territory", "municipality",
+        "csa", "cbsa", "msa", "metro", "area", "zone", "inst", "institution", "facility",
+        "clinic", "study", "trial", "mfr", "manufacturer", "maker", "animal", "pet", "dog",
+        "cat", "horse", "breed", "species", "genus", "common", "scientific", "latin", "plant",
+        "crop", "gene", "protein", "disease", "storm", "hurricane", "entity", "agency",
+        "department", "dept", "program", "programme", "club", "league", "venue", "airport",
+        "airline", "ship", "vessel", "vehicle", "party", "show", "series", "episode", "film",
+        "journal", "publisher", "channel", "network", "database", "schema", "index", "sensor",
+        "location", "industry", "occupation", "language", "currency", "unit", "park", "river",
+        "lake",
+    }
+)  # fmt: skip
+# words that make a column's name a figure derived from personal data, not the data itself:
+# `has_email_address`, `sent_email`, `phone_service`, `birth_rate`, `BirthWeightOz`,
+# `voice_mail_plan`, `frac_black_emp_zip`, `iPhone`, `Mobile_developer`, `foreignBorn`
+DERIVED = frozenset(
+    {
+        "has", "is", "was", "n", "count", "counts", "cnt", "pct", "percent", "frac",
+        "fraction", "share", "rate", "ratio", "avg", "mean", "median", "total", "flag",
+        "plan", "service", "sent", "received", "opened", "clicked", "bounced", "verified",
+        "valid", "invalid", "missing", "length", "len", "format", "provider", "status",
+        "developer", "usage", "pieces", "i", "weight", "wt", "oz", "gm", "kg", "lb", "lbs",
+        "grams", "order", "ord", "outcome", "exp", "expectancy", "spacing", "interval",
+        "foreign", "native", "abroad", "defect", "defects", "consent", "optin", "subscribed",
+        "pl", "place", "country", "city",
     }
 )  # fmt: skip
 # only these whole names: `first` and `last` on their own are name columns, `first_seen` not
-WHOLE_ONLY = frozenset({"first", "last", "name"})
+WHOLE_ONLY = frozenset({"first", "last", "name", "mail"})
 
 # GDPR Art. 9 special categories of personal data, by column name
 SPECIAL_SIGNALS: dict[str, tuple[str, ...]] = {
@@ -854,11 +941,12 @@ SPECIAL_SIGNALS: dict[str, tuple[str, ...]] = {
 
 
 def column_tokens(column: str) -> list[str]:
-    """A column name as lower-case tokens (camelCase and separators split)."""
-    spaced = re.sub(
-        r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", column)
-    )
-    return [t for t in re.split(r"[^a-z0-9]+", spaced.lower()) if t]
+    """A column name as lower-case tokens (camelCase and separators split; a digit then a
+    capital is no boundary, `X3Ssn` is not an SSN; a number at a token's end is dropped,
+    `phone2` and `name_child1` are a phone and a name)."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", column))
+    tokens = [t for t in re.split(r"[^a-z0-9]+", spaced.lower()) if t]
+    return [re.sub(r"(?<=[a-z])\d+$", "", t) for t in tokens]
 
 
 def _has(tokens: list[str], phrase: str) -> bool:
@@ -869,11 +957,15 @@ def _has(tokens: list[str], phrase: str) -> bool:
 def column_signal(column: str) -> str | None:
     """The kind of personal data a column's name suggests, or None."""
     tokens = column_tokens(column)
+    if any(t in DERIVED for t in tokens):
+        return None
     for signal, phrases in NAME_SIGNALS.items():
         for phrase in phrases:
             if phrase in WHOLE_ONLY:
                 if phrase == "name":
                     hit = "name" in tokens and not any(t in NOT_PERSON for t in tokens)
+                elif phrase == "mail":  # `mail` alone; `piecesOfMail` is post
+                    hit = tokens == ["mail"]
                 else:
                     hit = tokens == [phrase] or tokens[-2:] == [phrase, "name"]
             else:
@@ -881,6 +973,24 @@ def column_signal(column: str) -> str | None:
             if hit:
                 return signal
     return None
+
+
+def names_things(column: str) -> bool:
+    """Whether a column's name says its values name things, not people: `county_name`,
+    `animal_name`, `Name_of_Covered_Entity`, `title`, `country`. Such a column is not
+    judged for person names (its pets, towns and films are named like people)."""
+    tokens = column_tokens(column)
+    if column_signal(column) is not None or not tokens:
+        return False
+    return (tokens == [tokens[0]] and tokens[0] in NOT_PERSON) or (
+        "name" in tokens and any(t in NOT_PERSON for t in tokens)
+    )
+
+
+def scan_signal(column: str) -> str | None:
+    """The signal a column's scan goes by: :func:`column_signal`, or ``"things"`` when the
+    column names things (:func:`names_things`)."""
+    return column_signal(column) or ("things" if names_things(column) else None)
 
 
 def special_category(column: str) -> str | None:

@@ -267,6 +267,12 @@ NAMED_AFTER = frozenset(
         "journal", "gazette", "foundation", "trust", "inc", "ltd", "llc", "corp", "company",
         "bank", "award", "prize", "memorial", "county", "island", "lake", "river", "valley",
         "beach", "bay", "mountain", "mount",
+        # institutions and firms named after people, in published tables ("Beth Israel
+        # Medical Center", "Robert Morgan Educational Center", "William Smith Colleges")
+        "medical", "health", "dental", "educational", "technical", "community", "colleges",
+        "universities", "schools", "hospitals", "institutes", "centers", "centres",
+        "associates", "partners", "enterprises", "industries", "holdings", "elementary",
+        "high", "regional", "fund", "scholarship", "fellowship", "gallery", "reef", "islands",
     }
 )  # fmt: skip
 # ... of which these are in the surname lists but hardly anyone's surname: as the last word
@@ -280,7 +286,8 @@ NOT_SURNAMES = frozenset(
         "building", "museum", "library", "stadium", "arena", "theatre", "theater", "tribune",
         "gazette", "herald", "journal", "foundation", "inc", "ltd", "llc", "corp", "award",
         "prize", "memorial", "county", "hotel", "river", "harbour", "harbor", "state",
-        "creek", "falls", "springs", "city", "coast", "islands",
+        "creek", "falls", "springs", "city", "coast", "islands", "reef", "atoll", "glacier",
+        "peninsula", "canyon",
     }
 )  # fmt: skip
 
@@ -324,7 +331,7 @@ PLACE_PHRASES = frozenset(
         "british columbia", "nova scotia", "new brunswick", "new zealand", "south africa",
         "south korea", "north korea", "costa rica", "puerto rico", "sri lanka", "hong kong",
         "saudi arabia", "sierra leone", "el salvador", "united states", "united kingdom",
-        "south sudan", "east timor",
+        "south sudan", "east timor", "tristan da cunha", "jan mayen",
     }
 )  # fmt: skip
 # month and weekday names: two of them together are a date range, not a person ("Jan Mar",
@@ -349,7 +356,7 @@ def _named_after(text: str, words: list[re.Match[str]], i: int, j: int) -> bool:
     rest = keys[1 : j - i + 1]
     if any(k in NOT_SURNAMES or k in PLACES for k in rest):
         return True
-    for at in range(1, j - i + 1):  # "North Carolina", "New South Wales" from a surname on
+    for at in range(j - i + 1):  # "Tristan da Cunha"; "North Carolina" from a surname on
         if " ".join(keys[at : at + 2]) in PLACE_PHRASES or " ".join(keys[at : at + 3]) in (
             PLACE_PHRASES
         ):
@@ -379,8 +386,9 @@ def name_column(
     :data:`NAME_MIN_DISTINCT` distinct values, or all of its values (single first names in a
     column not named for names: :data:`SINGLE_MIN_DISTINCT`, so that a column of the cities
     Austin, Dallas and Madison is none); missing values written out ("nan", "NULL":
-    :func:`is_placeholder`) are left out of the judgement.
-    Once judged a name column, names that are also words count as findings too.
+    :func:`is_placeholder`) are left out of the judgement, and places (a column of US states
+    or countries) do not count as names in it.
+    Once judged a name column, names that are also words or places count as findings too.
     """
     kinds: dict[str, str] = {}
     counted = 0
@@ -393,12 +401,15 @@ def name_column(
             continue
         key = fold(" ".join(text.split()))
         values.add(key)
-        kind = name_cell_kind(text, lex)
+        strict = name_cell_kind(text, lex)
+        # a place ("Georgia", "Kenya", "Tristan da Cunha") does not make a column of names,
+        # though it is a person's name in one ("Kenya", "Virginia" in a first-name column)
+        kind = None if key in PLACES or key in PLACE_PHRASES else strict
         if kind is not None and (kind != "surname" or signal):
             counted += count
             named.add(key)
             full = full or kind == "full"
-        loose = name_cell_kind(text, lex, loose=True) if signal else kind
+        loose = name_cell_kind(text, lex, loose=True) if signal else strict
         if loose is not None and (loose != "surname" or signal):
             kinds[text] = loose
     share = counted / total if total else 0.0
@@ -545,11 +556,15 @@ def scan_names(
     """Person names in a column (judged per column) and in its free text.
 
     ``column``: the values are a dataset column (judged as a whole; pairs only in prose),
-    not lines of a file or notebook cells (pairs everywhere, as in ``df.head()`` output)."""
+    not lines of a file or notebook cells (pairs everywhere, as in ``df.head()`` output).
+    A column whose name says it names things (``signal`` "things": ``county_name``,
+    ``animal_name``, ``title``) is not looked at."""
     import pyarrow.compute as pc
 
     from mlgate.gates.pii.detect import Findings, as_array, candidates, count_where, record
 
+    if signal == "things":
+        return None
     lex = lexicon()
     array = as_array(values)
     total = count_where(array, lambda a: pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(a)), 0))
