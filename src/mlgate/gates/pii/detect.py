@@ -486,11 +486,13 @@ def written_at_home(region: str, digits: str, text: str = "") -> bool:
         return digits.startswith("0")
     if region == "IN":
         return digits.startswith("0") or (len(digits) == 10 and digits[0] in "6789")
-    runs = [len(run) for run in _DIGIT_RUN.findall(text)] or [len(digits)]
     if region == "IT":  # toll-free numbers: 800 and 803 with six digits ("800 013 000")
-        free = digits.startswith("80") and runs[0] in (3, len(digits))
-        return digits[0] == "0" or (digits[0] == "3" and len(digits) == 10) or free
+        if digits[0] == "0" or (digits[0] == "3" and len(digits) == 10):
+            return True
+        first = _DIGIT_RUN.search(text)
+        return digits.startswith("80") and first is not None and len(first.group()) in (3, 9)
     if region == "ES" and len(digits) == 9:  # mobiles from 6 and 7, landlines from 8 and 9
+        runs = [len(run) for run in _DIGIT_RUN.findall(text)] or [9]
         return digits[0] in "6789" and any(_runs_together(runs, p) for p in SPANISH_GROUPS)
     return True
 
@@ -702,7 +704,7 @@ PHONE_FILTER = r"(?:^|[^\w.+-])(?:" + PHONE.replace(r"\b", "") + r")(?:$|[^\w.\-
 
 ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 
-# Look-alikes that are never personal data: their spans block phone, card and IP candidates.
+# Look-alikes that are never personal data: their spans block phone and card candidates.
 # pandas/ISO dates and date-times (with fractional seconds and time zones), times, UUIDs
 # (whose hex groups can be all digits), year-prefixed case numbers and web addresses.
 DATE = r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
@@ -736,7 +738,7 @@ LOOK_ALIKE_RE2 = (
     r"|(^|[^\w])(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\s<>\"']+"
 )
 LOOK_ALIKE_KEEP = r"\1\3\5\7\9§\2\4\6\8"
-MASKED_FILTER = frozenset({"phone", "credit_card", "ip_address"})
+MASKED_FILTER = frozenset({"phone", "credit_card"})
 
 
 def mask_look_alikes(array: Any) -> Any:
@@ -792,15 +794,7 @@ def builtin_entities(phone_regions: list[str], ignore_private_ips: bool) -> dict
         joined=True,
     )
     ssn = Entity("us_ssn", SSN, valid_ssn, lambda v: "***-**-****", joined=True)
-    ip = Entity(
-        "ip_address",
-        f"{IPV4}|{IPV6}",
-        ip_valid,
-        mask_ip,
-        lean=(":", IPV4),
-        look_alikes_first=True,  # times are no IPv6, a web address's host no person's IP
-        joined=True,
-    )
+    ip = Entity("ip_address", f"{IPV4}|{IPV6}", ip_valid, mask_ip, lean=(":", IPV4), joined=True)
     phone_valid = make_phone_validator(phone_regions)
     phone = Entity(
         "phone",
