@@ -43,6 +43,7 @@ LOOK_ALIKES = [
     # digits in a web address (an ISBN in a shop's link)
     '<a href="http://www.amazon.com/gp/0785383239">Secrets of Slow Cooking</a>',
     "see https://example.org/orders/4915112345678?ref=02079460958",
+    'a book, "Ginger Ale" ISBN-10: 0738551856. And ISBN 978-0-306-40615-7',
 ]
 PHONES = [
     "+44 20 7946 0958",

@@ -127,6 +127,7 @@ def test_the_mask_of_look_alikes_only_narrows_the_filters(
         "2013-08-13 06:03:425551234567",
         "see https://example.org/x/02079460958 or 020 7946 0958, http://10.1.2.3/ 10.1.2.4",
         "from 4570:235d:cd16:40c6:37d8:98b6:8a99:bd3b at 10:30 and 10:30am",
+        "ISBN-10: 0738551856 or call 0738551857, ISBN 978-0-306-40615-7",
     ]
     texts = people(1500)["note"].tolist() + LOOK_ALIKES + PHONES + edge_cases
     array = pa.array(texts, type=pa.string())

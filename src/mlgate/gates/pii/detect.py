@@ -706,7 +706,7 @@ ENTITY_NAMES = ("email", "phone", "credit_card", "us_ssn", "iban", "ip_address")
 
 # Look-alikes that are never personal data: their spans block phone and card candidates.
 # pandas/ISO dates and date-times (with fractional seconds and time zones), times, UUIDs
-# (whose hex groups can be all digits), year-prefixed case numbers and web addresses.
+# (whose hex groups can be all digits), year-prefixed case numbers, web addresses and ISBNs.
 DATE = r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
 TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?"
 DATETIME = (
@@ -716,8 +716,13 @@ DATETIME = (
 UUID = r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])"
 # year-prefixed case, lot and build numbers: "2019-004512", "2023-11-0042", "2023.11.05.1234"
 CASE_NUMBER = r"(?<![\w.+-])(?:19|20)\d{2}(?:[-/.]\d{2}){0,2}[-/.]\d{4,8}(?![\w-])"
-# web addresses: the digits of their paths and queries are ids ("amazon.com/gp/0785383239")
-URL = r"(?<!\w)(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\s<>\"']+"
+# web addresses (the digits of their paths and queries are ids: "amazon.com/gp/0785383239")
+# and ISBNs announced as such ("ISBN-10: 0738551856")
+WEB = (
+    r"(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\s<>\"']+"
+    r"|ISBN(?:-1[03])?:?[ ]?(?:\d[ -]?){9,12}[\dXx]"
+)
+URL = rf"(?<!\w)(?:{WEB})"
 
 
 LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}|{URL}", re.ASCII)
@@ -735,7 +740,7 @@ LOOK_ALIKE_RE2 = (
     rf"|(^|[^0-9A-Fa-f:])(?:{TIME})([^0-9A-Fa-f:]|$)"
     r"|(^|[^0-9A-Fa-f-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}([^0-9A-Fa-f-]|$)"
     r"|(^|[^\w.+-])(?:19|20)\d{2}(?:[-/.]\d{2}){0,2}[-/.]\d{4,8}([^\w-]|$)"
-    r"|(^|[^\w])(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\s<>\"']+"
+    rf"|(^|[^\w])(?:{WEB})"
 )
 LOOK_ALIKE_KEEP = r"\1\3\5\7\9§\2\4\6\8"
 MASKED_FILTER = frozenset({"phone", "credit_card"})
