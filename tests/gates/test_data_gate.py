@@ -191,3 +191,60 @@ def test_init_writes_a_policy_that_passes_on_its_data(
     assert cli("init", "--data", data, "--out", out, "--force").code == 0
     wrong = cli("init", "--data", data, "--label", "defaulted_", "--out", tmp_path / "x.yaml")
     assert "did you mean `defaulted`" in wrong.err
+
+
+def test_init_on_a_wide_table_writes_a_policy_it_can_read_and_pass(
+    cli: Run, tmp_path: Path
+) -> None:
+    """A gene-expression table of R's datasets (ISLR's NCI60: 64 rows × 6,830 columns) made
+    `mlgate init` write a 1.4 MB policy that its own loader refused (the limit is 1 MiB),
+    and a data gate of thousands of expectations took minutes (each expectation added to a
+    stored suite rebuilt it). Types and values are checked for the first 100 columns and
+    the label, the names of all by one expectation; the check passes on the same data."""
+    rng = np.random.default_rng(1)
+
+    def table(columns: int) -> Path:
+        frame = pd.DataFrame(
+            rng.normal(size=(40, columns)), columns=[f"g{i}" for i in range(columns)]
+        )
+        frame["label"] = rng.integers(0, 2, 40)
+        frame.to_csv(tmp_path / f"wide{columns}.csv", index=False)
+        return tmp_path / f"wide{columns}.csv"
+
+    out = tmp_path / "genes.yaml"
+    assert cli("init", "--data", table(7000), "--label", "label", "--out", out).code == 0
+    text = out.read_text()
+    assert len(text.encode()) < 1 << 20
+    assert "strict: false" in text
+    assert "expect_table_columns_to_match_set:" in text
+    assert '"g6999"' in text  # every name, in the one expectation
+    assert '"label": [0, 1]' in text  # the label is listed, though it is the last column
+    assert text.count("expect_column_values_to_be_between") == 100
+    assert cli("validate", out).code == 0
+    # checked on a narrower table (Great Expectations' time grows with the frame's width),
+    # with one column taken out of its range: that check fails, every other one passes
+    data = table(150)
+    out = tmp_path / "mlgate.yaml"
+    assert cli("init", "--data", data, "--label", "label", "--out", out).code == 0
+    frame = pd.read_csv(data)
+    frame["g5"] = frame["g5"] * 100
+    frame.to_csv(data, index=False)
+    result = cli("check", out, "-q", "-f", "json")
+    assert result.code == 1, result.err
+    report = Report.model_validate_json(result.out)
+    # per listed column: it exists, its type, not null, its range (the label: no range)
+    assert len([c for c in report.checks() if c.name.startswith("expect_")]) == 1 + 101 * 3 + 100
+    assert [c.name for c in report.checks() if c.outcome.value != "pass"] == [
+        "expect_column_values_to_be_between[g5]"
+    ]
+
+
+def test_the_same_expectation_twice_is_checked_twice(cli: Run, tmp_path: Path) -> None:
+    body = (
+        "    expectations:\n"
+        "      - expect_column_values_to_not_be_null: {column: income}\n"
+        "      - expect_column_values_to_not_be_null: {column: income}\n"
+    )
+    code, _, report = run(cli, tmp_path, people(), body)
+    assert code == 0
+    assert [c.outcome.value for c in report.checks()] == ["pass", "pass"]

@@ -191,6 +191,34 @@ def test_columns_that_name_things_or_places_are_no_columns_of_people() -> None:
     assert found.count == len(firsts)
 
 
+def test_a_column_of_names_counts_the_names_the_lexicon_lacks() -> None:
+    """Misses from a published table (Vega's la-riots): first names with middle initials
+    ("Cesar A."), surnames with a suffix ("Davis Jr."), and names no list holds ("Tranh",
+    "Nissar") in `first_name` / `last_name` columns. In a column named for names and judged
+    to hold them, every cell shaped like a name is one; without the name signal, a word the
+    lexicon lacks is none."""
+    import pyarrow as pa
+
+    from mlgate.gates.pii.names import scan_names
+
+    lex = lexicon()
+    assert name_cell_kind("Cesar A.", lex) == "first"
+    assert name_cell_kind("Kevin J. R.", lex) == "first"
+    assert name_cell_kind("Neal Jr.", lex, loose=True) is not None
+    firsts = ["Cesar A.", "Brian E.", "George", "Vivian", "Tranh", "Nissar", "Imad", "Juan V."]
+    lasts = ["Aguilar", "Alvarez", "Garcia", "Nguyen", "Davis Jr.", "Neal Jr.", "Bettan", "Orebo"]
+    for column, cells in (("first_name", firsts * 5), ("last_name", lasts * 5)):
+        found = scan_names(pa.array(cells), np.arange(len(cells)), "name", lambda v: False)
+        assert found is not None, column
+        assert found.count == len(cells), column
+    # without the signal, the column is judged on the names the lexicon has, and the words
+    # it lacks are not findings
+    many = ([*firsts, "Maria", "Peter", "Anna", "Laura", "Daniel"]) * 5
+    found = scan_names(pa.array(many), np.arange(len(many)), None, lambda v: False)
+    assert found is not None
+    assert found.count == len(many) - 3 * 5  # not Tranh, Nissar, Imad
+
+
 def test_column_names_of_figures_derived_from_personal_data_are_no_signals() -> None:
     """Hard negatives from R's published datasets: a birth weight, a birth rate, a
     three-season porch (`X3Ssn.Porch`), pieces of mail, an iPhone, a gene (`PTTG1IP`) are not

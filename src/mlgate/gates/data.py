@@ -257,7 +257,7 @@ def _validate(
     batch_definition = source.add_dataframe_asset(ctx.gate_id).add_batch_definition_whole_dataframe(
         "all"
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=ctx.gate_id))
+    built = []
     entries = []
     checks: list[CheckResult | None] = []
     have = [str(c) for c in frame.columns]
@@ -271,14 +271,18 @@ def _validate(
         gx_kwargs = {k: v for k, v in kwargs.items() if k not in MLGATE_KEYS}
         cls = getattr(gx.expectations, catalog()[name]["class"])
         try:
-            expectation = suite.add_expectation(cls(**gx_kwargs))
+            built.append(cls(**gx_kwargs))
         except Exception as exc:
             checks.append(
                 _broken(ctx, name, kwargs, rel, f"invalid arguments ({type(exc).__name__}: {exc})")
             )
             continue
-        entries.append((expectation.id, name, kwargs, rel))
+        entries.append((name, kwargs, rel))
         checks.append(None)
+    # the suite is built whole, then added: an expectation added to a suite the context
+    # holds rebuilds the stored suite (600 expectations: 114 s, built whole: 0.4 s)
+    suite = context.suites.add(gx.ExpectationSuite(name=ctx.gate_id, expectations=built))
+    ids = [expectation.id for expectation in suite.expectations]
     result_format = {
         "result_format": "SUMMARY",
         "partial_unexpected_count": config.partial_unexpected_count,
@@ -290,7 +294,7 @@ def _validate(
     }
     done = iter(
         _to_check(config, ctx, name, kwargs, rel, results.get(eid))
-        for eid, name, kwargs, rel in entries
+        for eid, (name, kwargs, rel) in zip(ids, entries, strict=True)
     )
     return [c if c is not None else next(done) for c in checks]
 

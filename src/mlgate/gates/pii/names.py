@@ -137,6 +137,10 @@ PARTICLES = frozenset(
 )  # fmt: skip
 
 
+def _is_initial(word: str) -> bool:
+    return len(word) == 2 and word[1] == "." and word[0].isupper()
+
+
 def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
     """``full``, ``first`` or ``surname`` when the whole cell is a name, else None.
 
@@ -150,6 +154,8 @@ def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
             return None
         at = words.index(",")
         words = words[at + 1 :] + words[:at]
+    if len(words) > 1 and words[-1].rstrip(".") in SUFFIXES:  # "Davis Jr.", "Koch II"
+        words = words[:-1]
     if not 1 <= len(words) <= 5 or not all(WORD.fullmatch(w) for w in words):
         return None
     particles = [w for w in words[:-1] if w.casefold() in PARTICLES]
@@ -165,6 +171,11 @@ def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
     first_ok = _is_first(words[0], lex) or (loose and fold(words[0]) in lex.first)
     if first_ok and _is_surname(words[-1], lex):
         return "full"
+    # a first name and initials, as first-name columns hold them ("Cesar A.", "Kevin J. R.")
+    if all(_is_initial(w) for w in words[1:]) and (
+        _is_first(words[0], lex) or (loose and fold(words[0]) in lex.first)
+    ):
+        return "first"
     if len(words) == 2:
         one, two = words
         # an initial and a surname ("J. Dupont", "Dupont, J."): counted like a surname alone
@@ -388,7 +399,9 @@ def name_column(
     Austin, Dallas and Madison is none); missing values written out ("nan", "NULL":
     :func:`is_placeholder`) are left out of the judgement, and places (a column of US states
     or countries) do not count as names in it.
-    Once judged a name column, names that are also words or places count as findings too.
+    Once judged a name column, names that are also words or places count as findings too,
+    and so does every cell shaped like a name when the column's name says names (names the
+    lexicon lacks: "Tranh", "Nissar" among first names).
     """
     kinds: dict[str, str] = {}
     counted = 0
@@ -412,6 +425,8 @@ def name_column(
         loose = name_cell_kind(text, lex, loose=True) if signal else strict
         if loose is not None and (loose != "surname" or signal):
             kinds[text] = loose
+        elif signal:  # a name the lexicon lacks ("Tranh", "Nissar"), if the column is one
+            kinds[text] = "shaped"
     share = counted / total if total else 0.0
     varied = len(named) >= min(NAME_MIN_DISTINCT, len(values))
     if not signal and not full:  # single words only ("Austin", "Dallas", "Madison": cities)
