@@ -254,3 +254,24 @@ def test_pii_hard_negatives_in_a_user_repository(user_mlgate: Run, user_repo: Pa
     assert found["pii/email"] == n, found
     assert {k: v for k, v in found.items() if v and k != "pii/email"} == {}, found
     assert "user7@example.org" not in result.out + result.err  # masked
+
+
+def test_init_on_a_wide_table_in_a_user_repository(user_mlgate: Run, user_repo: Path) -> None:
+    """`mlgate init` from the wheel on a table wider than the starter policy lists (130
+    columns), then `mlgate check` on the same data: the policy reads back and passes."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(9)
+    frame = pd.DataFrame(rng.normal(size=(30, 130)), columns=[f"gene_{i}" for i in range(130)])
+    frame["label"] = rng.integers(0, 2, 30)
+    frame.to_csv(user_repo / "genes.csv", index=False)
+    made = user_mlgate(
+        "init", "--data", "genes.csv", "--label", "label", "--out", "genes.yaml", cwd=user_repo
+    )
+    assert made.code == 0, made.err
+    text = (user_repo / "genes.yaml").read_text()
+    assert "expect_table_columns_to_match_set" in text
+    assert "strict: false" in text
+    result = user_mlgate("check", "genes.yaml", "-q", cwd=user_repo)
+    assert result.code == 0, result.out + result.err
