@@ -479,7 +479,7 @@ def _runs_together(groups: list[int], pattern: tuple[int, ...]) -> bool:
     return at == len(pattern)
 
 
-def written_at_home(region: str, digits: str, text: str = "") -> bool:
+def written_at_home(region: str, digits: str, text: str) -> bool:
     """Whether ``digits`` (of ``text``, a number written without "+") are written as
     ``region`` writes its numbers at home (:data:`TRUNK_ZERO`, :data:`SPANISH_GROUPS`)."""
     if region in TRUNK_ZERO:
@@ -722,10 +722,9 @@ WEB = (
     r"(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\s<>\"']+"
     r"|ISBN(?:-1[03])?:?[ ]?(?:\d[ -]?){9,12}[\dXx]"
 )
-URL = rf"(?<!\w)(?:{WEB})"
 
 
-LOOK_ALIKE = re.compile(f"{DATETIME}|{UUID}|{CASE_NUMBER}|{URL}", re.ASCII)
+LOOK_ALIKE = re.compile(rf"{DATETIME}|{UUID}|{CASE_NUMBER}|(?<!\w)(?:{WEB})", re.ASCII)
 
 # The same look-alikes for RE2, which has no look-arounds: the character before and after is
 # matched and written back (``LOOK_ALIKE_KEEP``), the look-alike itself becomes ``§``. Run
@@ -977,18 +976,17 @@ def column_signal(column: str) -> str | None:
 def names_things(column: str) -> bool:
     """Whether a column's name says its values name things, not people: `county_name`,
     `animal_name`, `Name_of_Covered_Entity`, `title`, `country`. Such a column is not
-    judged for person names (its pets, towns and films are named like people)."""
+    judged for person names (its pets, towns and films are named like people), unless its
+    name also signals personal data (:func:`scan_signal` asks :func:`column_signal` first)."""
     tokens = column_tokens(column)
-    if column_signal(column) is not None or not tokens:
-        return False
-    return (tokens == [tokens[0]] and tokens[0] in NOT_PERSON) or (
-        "name" in tokens and any(t in NOT_PERSON for t in tokens)
-    )
+    if len(tokens) == 1:
+        return tokens[0] in NOT_PERSON
+    return "name" in tokens and any(t in NOT_PERSON for t in tokens)
 
 
 def scan_signal(column: str) -> str | None:
-    """The signal a column's scan goes by: :func:`column_signal`, or ``"things"`` when the
-    column names things (:func:`names_things`)."""
+    """The signal a column's scan goes by: :func:`column_signal`, or else ``"things"`` when
+    the column names things (:func:`names_things`)."""
     return column_signal(column) or ("things" if names_things(column) else None)
 
 

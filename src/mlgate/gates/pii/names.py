@@ -172,9 +172,7 @@ def name_cell_kind(text: str, lex: Lexicon, loose: bool = False) -> str | None:
     if first_ok and _is_surname(words[-1], lex):
         return "full"
     # a first name and initials, as first-name columns hold them ("Cesar A.", "Kevin J. R.")
-    if all(_is_initial(w) for w in words[1:]) and (
-        _is_first(words[0], lex) or (loose and fold(words[0]) in lex.first)
-    ):
+    if first_ok and all(_is_initial(w) for w in words[1:]):
         return "first"
     if len(words) == 2:
         one, two = words
@@ -218,7 +216,7 @@ def name_pairs(text: str, lex: Lexicon, words: list[re.Match[str]] | None = None
             j = i + 1
             while j < len(words) - 1 and j - i <= 3:
                 between = words[j].group(0)
-                initial = len(between) == 2 and between.endswith(".") and between[0].isupper()
+                initial = _is_initial(between)
                 # a second first name before the surname: "María Fernanda Miranda"
                 second = (
                     _capitalised(between)
