@@ -190,6 +190,9 @@ def _run_gate(spec: GateSpec, ctx: RunContext, options: RunOptions) -> GateResul
         checks = tuple(spec.gate.run(spec.config, ctx))
     except MlgateError as exc:
         return _errored(base, str(exc), started)
+    except SystemExit as exc:  # a library that ends the process must not end it with 0
+        msg = f"the gate tried to end mlgate (SystemExit with status {exc.code!r})"
+        return _errored(base, msg, started)
     except Exception as exc:
         detail = traceback.format_exc() if options.debug else ""
         msg = f"the gate raised {type(exc).__name__}: {exc}"

@@ -258,3 +258,46 @@ def test_click_runner_drives_the_same_commands(example: Path) -> None:
     assert Report.from_json(result.stdout).outcome.value == "pass"
     listed = runner.invoke(click_cli, ["list-gates"])
     assert "performance" in listed.stdout
+
+
+def test_a_program_without_a_main_file_gets_the_real_verdict(tmp_path: Path) -> None:
+    """A `python -c` program has a ``__main__`` with no file: pyspark 4 (a dev
+    dependency here, without grpcio) takes that for its doctests and ends the process with
+    status 0 when Great Expectations imports it -- a failing data gate must still fail."""
+    import subprocess
+    import sys
+
+    (tmp_path / "d.csv").write_text("a,b\n1,x\n,y\n3,z\n")
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\ninputs: {d: {path: d.csv}}\ngates:\n  - id: contract\n    type: data\n"
+        "    data: d\n    expectations:\n      - expect_column_values_to_not_be_null: {column: a}\n"
+    )
+    script = f"import mlgate.cli\nraise SystemExit(mlgate.cli.run(['check', {str(policy)!r}]))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 1, done.stderr
+    assert "FAILED" in done.stdout
+    assert "1 of 3 null" in done.stdout
+
+
+def test_a_gate_that_ends_the_process_errors_the_run(
+    cli: Run, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlgate_rowcount import RowCountGate
+
+    def leaves(*args: object, **kwargs: object) -> None:
+        raise SystemExit(0)  # as a library calling sys.exit() would
+
+    monkeypatch.setattr(RowCountGate, "run", leaves)
+    policy_file = example / "mlgate.yaml"
+    policy_file.write_text(
+        policy_file.read_text() + "  - type: row_count\n    data: train\n    rows: {min: 1}\n"
+    )
+    result = cli("check", policy_file, "-f", "json")
+    report = Report.from_json(result.out)
+    gate = next(g for g in report.gates if g.type == "row_count")
+    assert gate.outcome.value == "error"
+    assert gate.message == "the gate tried to end mlgate (SystemExit with status 0)"
+    assert result.code == 1

@@ -48,7 +48,10 @@ import builtins
 import functools
 import json
 import os
+import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -222,11 +225,37 @@ def _suite(config: DataConfig, ctx: RunContext) -> list[Planned]:
     return out
 
 
+@contextmanager
+def _main_module_named() -> Iterator[None]:
+    """Let pyspark's import-time check know this is no doctest run.
+
+    Great Expectations imports ``pyspark.sql.connect`` when pyspark is installed; pyspark 4
+    takes a ``__main__`` module with neither a spec nor a file (a ``python -c`` program)
+    for its own doctests and, without grpcio, ends the process with
+    exit status 0 -- a silent pass of ``mlgate check``. While GX is imported, such a
+    ``__main__`` gets a placeholder ``__file__``; pyspark then raises ImportError, which GX
+    handles (Spark Connect unavailable)."""
+    main = sys.modules.get("__main__")
+    if (
+        main is None
+        or getattr(main, "__spec__", None) is not None
+        or hasattr(main, "__file__")
+        or hasattr(sys, "ps1")
+    ):
+        yield
+        return
+    main.__file__ = "<mlgate>"
+    try:
+        yield
+    finally:
+        del main.__file__
+
+
 @functools.cache
 def _gx() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     try:
-        with warnings.catch_warnings():  # GX's own import-time deprecation noise
+        with warnings.catch_warnings(), _main_module_named():  # GX's import-time noise
             warnings.simplefilter("ignore")
             import great_expectations as gx
     except ImportError:
