@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.errors import GateError, InputError
+from mlgate.formats import NA_VALUES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -327,14 +328,29 @@ class Table:
 # ----------------------------------------------------------------------------- DuckDB
 
 
-def duckdb_source(path: str, fmt: str, sep: str | None) -> str:
-    """The DuckDB table function reading ``path`` (a file, a glob or a folder)."""
-    literal = "'" + path.replace("'", "''") + "'"
+BOOLEAN_WORDS = ("True", "TRUE", "true", "False", "FALSE", "false")  # pandas' booleans
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def duckdb_source(
+    path: str, fmt: str, sep: str | None, missing: tuple[str, ...] = NA_VALUES
+) -> str:
+    """The DuckDB table function reading ``path`` (a file, a glob or a folder); in a CSV or
+    TSV file the ``missing`` texts are missing values, as pandas reads them."""
+    literal = _sql_string(path)
     if fmt == "parquet":
         return f"read_parquet({literal}, hive_partitioning = true, union_by_name = true)"
     if fmt in ("csv", "tsv"):
         delim = sep or ("\t" if fmt == "tsv" else ",")
-        return f"read_csv({literal}, delim = '{delim}', header = true)"
+        nulls = ", ".join(_sql_string(m) for m in missing)
+        # pandas' types: no dates, no yes/no booleans (DuckDBTable types true/false columns)
+        return (
+            f"read_csv({literal}, delim = {_sql_string(delim)}, header = true, "
+            f"nullstr = [{nulls}], auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR'])"
+        )
     if fmt in ("jsonl", "json"):
         return f"read_json_auto({literal})"
     raise InputError(f"DuckDB cannot read {fmt} files; use engine: pandas")
@@ -350,6 +366,7 @@ class DuckDBTable(Table):
         self.source = source
         self._schema: pa.Schema | None = None
         self._con: Any = None
+        self._typed = not source.startswith("read_csv(")  # CSV: booleans found on first use
 
     @property
     def con(self) -> Any:
@@ -359,10 +376,43 @@ class DuckDBTable(Table):
             self._con = duckdb.connect(config=_duckdb_config())
         return self._con
 
+    def _csv_types(self) -> None:
+        """Text columns of a CSV file as pandas types them: booleans when every value is one
+        of pandas' (True, true, FALSE, ...; DuckDB's own sniffing takes yes/no and t/f too),
+        floats when the column is empty. One pass over the text columns."""
+        import pyarrow as pa
+
+        schema = self.schema()
+        text = [
+            f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        ]
+        if not text:
+            return
+        words = ", ".join(_sql_string(w) for w in BOOLEAN_WORDS)
+        counts = ", ".join(
+            f"count({self.q(c)}), count(CASE WHEN {self.q(c)} IN ({words}) THEN 1 END)"
+            for c in text
+        )
+        row = self._run(f"SELECT {counts} FROM {{t}}").fetchall()[0]
+        kinds = {
+            c: "BOOLEAN" if row[2 * i] else "DOUBLE"
+            for i, c in enumerate(text)
+            if row[2 * i] == row[2 * i + 1]
+        }
+        if kinds:
+            replace = ", ".join(
+                f"CAST({self.q(c)} AS {k}) AS {self.q(c)}" for c, k in kinds.items()
+            )
+            self.source = f"(SELECT * REPLACE ({replace}) FROM {self.source})"
+            self._schema = None
+
     def native(self) -> Any:
         return self._run("SELECT * FROM {t}")
 
     def _sql(self, sql: str) -> str:
+        if not self._typed:
+            self._typed = True
+            self._csv_types()
         return sql.replace("{t}", self.source)
 
     def _run(self, sql: str, params: Any = None) -> Any:
@@ -550,8 +600,10 @@ def spark_reader(
     table: str | None,
     sql: str | None,
     sep: str | None,
+    missing: tuple[str, ...] = NA_VALUES,
 ) -> Any:
-    """A function making the Spark DataFrame of an input."""
+    """A function making the Spark DataFrame of an input (CSV and TSV files: see
+    :func:`_spark_csv`)."""
 
     def make() -> Any:
         spark = spark_session()
@@ -563,13 +615,71 @@ def spark_reader(
         assert fmt is not None
         if fmt not in SPARK_FORMATS and fmt != "delta":
             raise InputError(f"input `{name}`: Spark cannot read {fmt} files")
-        reader = spark.read.format(SPARK_FORMATS.get(fmt, fmt))
         if fmt in ("csv", "tsv"):
-            reader = reader.option("header", "true").option("inferSchema", "true")
-            reader = reader.option("sep", sep or ("\t" if fmt == "tsv" else ","))
-        return reader.load(path)
+            return _spark_csv(spark, path, sep or ("\t" if fmt == "tsv" else ","), missing)
+        return spark.read.format(SPARK_FORMATS.get(fmt, fmt)).load(path)
 
     return make
+
+
+WHOLE = r"^\s*[+-]?[0-9]+\s*$"  # a whole number as pandas reads one
+
+
+def _spark_name(column: str) -> str:
+    return "`" + column.replace("`", "``") + "`"
+
+
+def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any:
+    """A CSV file as pandas reads it: the ``missing`` texts are nulls (Spark's reader takes
+    one such text), then each column is a whole number, a float or a boolean when all its
+    other values are (pandas' inference; Spark's own ran before the nulls were known, so a
+    column of numbers with ``NA`` in it stayed text). One pass to find the types."""
+    from pyspark.sql import functions as sf
+
+    raw = (
+        spark.read.format("csv")
+        .option("header", "true")
+        .option("inferSchema", "false")
+        .option("sep", sep)
+        .option("nullValue", "\u0000")  # no text is null by Spark's rule: by ours below
+        .option("emptyValue", "")
+        .load(path)
+    )
+    names = raw.columns
+    nulls = [
+        sf.when(sf.col(_spark_name(c)).isin(list(missing)), sf.lit(None))
+        .otherwise(sf.col(_spark_name(c)))
+        .alias(c)
+        for c in names
+    ]
+    text = raw.select(nulls)
+
+    counts = []
+    for i, c in enumerate(names):
+        counts += [
+            sf.count(sf.col(_spark_name(c))).alias(f"n{i}"),
+            sf.count(
+                sf.when(
+                    sf.col(_spark_name(c)).rlike(WHOLE)
+                    & sf.expr(f"try_cast({_spark_name(c)} AS BIGINT)").isNotNull(),
+                    1,
+                )
+            ).alias(f"BIGINT{i}"),
+            sf.count(sf.expr(f"try_cast({_spark_name(c)} AS DOUBLE)")).alias(f"DOUBLE{i}"),
+            sf.count(sf.when(sf.col(_spark_name(c)).isin(list(BOOLEAN_WORDS)), 1)).alias(
+                f"BOOLEAN{i}"
+            ),
+        ]
+    row = text.agg(*counts).first().asDict() if names else {}
+    typed = []
+    for i, c in enumerate(names):
+        n = row[f"n{i}"]
+        # an empty column is floats (NaN) to pandas
+        kind = next((k for k in ("BIGINT", "DOUBLE", "BOOLEAN") if row[f"{k}{i}"] == n), None)
+        kind = "DOUBLE" if n == 0 else kind
+        column = sf.col(_spark_name(c))
+        typed.append((column.cast(kind) if kind else column).alias(c))
+    return text.select(typed)
 
 
 def folder_format(path: Path) -> str | None:

@@ -9,6 +9,32 @@ MODEL_FORMATS = ("skops", "onnx", "pickle", "joblib")
 DOCUMENT_FORMATS = ("markdown", "text", "yaml")
 FORMATS = DATA_FORMATS + MODEL_FORMATS + DOCUMENT_FORMATS
 
+# The texts that mean "missing" in a CSV or TSV file unless the input says otherwise
+# (`na_values:`): pandas' own list, written out so that every engine -- pandas, DuckDB, Spark
+# -- reads the same file the same way whatever their versions (DuckDB and Spark alone take
+# only the empty field; R writes `NA`).
+NA_VALUES = (
+    "",
+    "#N/A",
+    "#N/A N/A",
+    "#NA",
+    "-1.#IND",
+    "-1.#QNAN",
+    "-NaN",
+    "-nan",
+    "1.#IND",
+    "1.#QNAN",
+    "<NA>",
+    "N/A",
+    "NA",
+    "NULL",
+    "NaN",
+    "None",
+    "n/a",
+    "nan",
+    "null",
+)
+
 EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",

@@ -153,12 +153,14 @@ class InputStore:
                     )
                 fmt = self.format(name)
                 self._tables[name] = DuckDBTable(
-                    name, duckdb_source(self._scan_path(name), fmt, spec.sep)
+                    name, duckdb_source(self._scan_path(name), fmt, spec.sep, spec.missing_texts)
                 )
             elif engine == "spark":
                 where = self._scan_path(name) if spec.path is not None else None
                 form = self.format(name) if spec.path is not None else None
-                make = spark_reader(name, where, form, spec.table, spec.sql, spec.sep)
+                make = spark_reader(
+                    name, where, form, spec.table, spec.sql, spec.sep, spec.missing_texts
+                )
                 self._tables[name] = SparkTable(name, make)
             else:
                 raise InputError(f"input `{name}` is read by pandas, not by an engine")
@@ -546,6 +548,20 @@ def _read_parquet(path: Path, name: str, max_bytes: int, max_rows: int) -> pd.Da
     return pd.read_parquet(path)
 
 
+def _read_csv(stream: Any, sep: str, spec: InputSpec, max_rows: int) -> pd.DataFrame:
+    """A CSV or TSV file; only the input's missing-value texts are missing values (the same
+    texts DuckDB and Spark are given)."""
+    import pandas as pd
+
+    return pd.read_csv(
+        stream,
+        sep=sep,
+        nrows=max_rows + 1,
+        na_values=list(spec.missing_texts),
+        keep_default_na=False,
+    )
+
+
 def read_frame(name: str, path: Path, fmt: str, spec: InputSpec) -> pd.DataFrame:
     """Parse one dataset file, within its byte and row limits; failures are InputErrors."""
     import pandas as pd
@@ -558,8 +574,8 @@ def read_frame(name: str, path: Path, fmt: str, spec: InputSpec) -> pd.DataFrame
             return reader(stream)
 
     readers: dict[str, Any] = {
-        "csv": lambda: text(lambda f: pd.read_csv(f, sep=spec.sep or ",", nrows=max_rows + 1)),
-        "tsv": lambda: text(lambda f: pd.read_csv(f, sep=spec.sep or "\t", nrows=max_rows + 1)),
+        "csv": lambda: text(lambda f: _read_csv(f, spec.sep or ",", spec, max_rows)),
+        "tsv": lambda: text(lambda f: _read_csv(f, spec.sep or "\t", spec, max_rows)),
         "parquet": lambda: _read_parquet(path, name, max_bytes, max_rows),
         "feather": lambda: pd.read_feather(path),
         "jsonl": lambda: text(lambda f: pd.read_json(f, lines=True, nrows=max_rows + 1)),

@@ -218,3 +218,67 @@ def test_every_gate_gives_the_same_report_on_each_engine(
     assert [i["rows"] for i in other["inputs"]] == [6000, 5000]
     assert checks(pandas_report), "the policy made checks"
     same(pandas_report, other)
+
+
+MISSING_CSV = """region,airbags,x,f,flag,empty,answer
+NA,None,1,1.5,True,,yes
+EU,Driver only,2,2,false,,no
+NA,None,NA,n/a,TRUE,,yes
+AS,,4,4.25,NULL,,no
+EU,Driver only,5,#N/A,False,,no
+"""
+
+MISSING_POLICY = """version: 1
+inputs:
+  a: {{path: a.csv, engine: {engine}{extra}}}
+  b: {{path: b.csv, engine: {engine}{extra}}}
+gates:
+  - id: data
+    type: data
+    data: a
+    expectations:
+{nulls}
+  - id: drift
+    type: drift
+    reference: a
+    current: b
+    metrics: {{psi: {{max: 10}}}}
+"""
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+@pytest.mark.parametrize("extra", ["", ", na_values: ['']"])
+def test_csv_missing_value_texts_are_the_same_on_each_engine(
+    tmp_path: Path, cli: Any, engine_env: str, extra: str
+) -> None:
+    """R writes `NA`, spreadsheets `#N/A`, Python `None`: pandas' list of missing texts is
+    every engine's default (DuckDB and Spark alone take only the empty field), so null
+    counts, column kinds and drift are the same; `na_values:` narrows it everywhere."""
+    (tmp_path / "a.csv").write_text(MISSING_CSV)
+    (tmp_path / "b.csv").write_text(MISSING_CSV.replace("4.25", "NaN"))
+    columns = MISSING_CSV.splitlines()[0].split(",")
+    nulls = "\n".join(
+        f"      - expect_column_values_to_not_be_null: {{column: {c}}}" for c in columns
+    )
+    reports = {}
+    for name in ("pandas", engine_env):
+        policy = tmp_path / f"{name}.yaml"
+        policy.write_text(MISSING_POLICY.format(engine=name, extra=extra, nulls=nulls))
+        result = cli("check", policy, "-f", "json")
+        assert result.code in (0, 1), result.err
+        reports[name] = json.loads(result.out)
+    same(reports["pandas"], reports[engine_env])
+    observed = {c["name"]: c["observed"] for c in reports[engine_env]["gates"][0]["checks"]}
+    share = {c: observed[f"expect_column_values_to_not_be_null[{c}]"] for c in columns}
+    if extra:  # only the empty field is missing
+        assert share == {**dict.fromkeys(columns, 1.0), "airbags": 0.8, "empty": 0.0}
+    else:
+        assert share == {
+            "region": 0.6, "airbags": 0.4, "x": 0.8, "f": 0.6, "flag": 0.8, "empty": 0.0,
+            "answer": 1.0,
+        }  # fmt: skip
+    drift = {c["name"]: c["evidence"]["kind"] for c in reports[engine_env]["gates"][1]["checks"]}
+    kinds = {"x": "numeric", "f": "numeric", "empty": "numeric", "region": "categorical"}
+    if extra:  # `NA`, `n/a`, `#N/A` are text now
+        kinds = {**kinds, "x": "categorical", "f": "categorical"}
+    assert {k: drift[f"psi[{k}]"] for k in kinds} == kinds

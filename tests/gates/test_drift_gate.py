@@ -134,3 +134,31 @@ def test_errors(cli: Run, tmp_path: Path) -> None:
     )
     result = cli("validate", policy)
     assert "unknown drift metric (did you mean `psi`?)" in result.err
+
+
+def test_an_empty_numeric_column(cli: Run, tmp_path: Path) -> None:
+    """Real tables have columns with no value at all (R's `Bwages$sex`, dates never filled):
+    empty on both sides there is nothing to compare (inconclusive, not a broken gate); empty
+    on one side only the column went empty, which is drift whatever the statistics say."""
+    ref, cur = frame(500), frame(500, seed=1)
+    ref["sex"] = cur["sex"] = np.nan
+    code, report = run_drift(
+        cli, tmp_path, ref, cur, "    metrics: {psi: {max: 0.25}, ks: {max: 0.1}}\n"
+    )
+    checks = {c.name: c for c in report.checks()}
+    for name in ("psi[sex]", "ks[sex]"):
+        assert checks[name].outcome.value == "warn"
+        assert checks[name].message == "inconclusive: `sex` has no values on either side"
+    assert checks["psi[age]"].outcome.value == "pass"
+    assert code == 0
+    policy = tmp_path / "p.yaml"
+    policy.write_text(policy.read_text().replace("gates:", "on_inconclusive: fail\ngates:"))
+    assert cli("check", policy, "-f", "json").code == 1
+
+    cur["age"] = np.nan
+    code, report = run_drift(cli, tmp_path, ref, cur)
+    age = next(c for c in report.checks() if c.name == "psi[age]")
+    assert age.outcome.value == "fail"
+    assert age.message == "`age` has 500 values in the reference and none in the current"
+    assert age.evidence["reference_n"] == 500
+    assert code == 1

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from mlgate.formats import DATA_FORMATS, DOCUMENT_FORMATS, FORMATS, MODEL_FORMATS
+from mlgate.formats import DATA_FORMATS, DOCUMENT_FORMATS, FORMATS, MODEL_FORMATS, NA_VALUES
 
 __all__ = ["DATA_FORMATS", "DOCUMENT_FORMATS", "FORMATS", "MODEL_FORMATS"]
 
@@ -66,6 +66,12 @@ class InputSpec(_Strict):
     description: str | None = None
     sep: str | None = Field(
         default=None, min_length=1, max_length=1, description="delimiter", examples=[";"]
+    )
+    na_values: list[str] | None = Field(
+        default=None,
+        description="the texts that mean a missing value in a CSV or TSV file, on every engine "
+        "(default: pandas' list -- empty, NA, N/A, NULL, null, NaN, nan, None, ...)",
+        examples=[["", "NA"]],
     )
     allow_unsafe_load: bool = Field(
         default=False, description="allow model formats that run code (pickle, joblib)"
@@ -127,6 +133,12 @@ class InputSpec(_Strict):
         if self.window is not None and self.engine in ("duckdb", "spark"):
             raise ValueError("`window:` is applied by the pandas engine; remove `engine:`")
         return self
+
+    @property
+    def missing_texts(self) -> tuple[str, ...]:
+        """The texts read as missing values in a CSV or TSV file (``na_values`` or the
+        default list)."""
+        return NA_VALUES if self.na_values is None else tuple(self.na_values)
 
     @property
     def where(self) -> str:

@@ -30,6 +30,13 @@ Defaults
     from one histogram pass per column (see ``mlgate.gates.drift.stats``); the KS statistic is
     exact up to the 1/1000 quantile grid of the reference.
 
+Missing values
+    A categorical column counts them as a category (``<missing>``); a numeric column's
+    statistics ignore them. A numeric column without any value on one side and with values
+    on the other fails every metric ("`x` has 500 values in the reference and none in the
+    current"); without any value on either side it is inconclusive (a warning, or a failure
+    with ``on_inconclusive: fail``).
+
 References
     Yurdakul, "Statistical Properties of Population Stability Index" (2018); Massey, "The
     Kolmogorov-Smirnov Test for Goodness of Fit" (1951); Lin, "Divergence measures based on
@@ -341,9 +348,24 @@ def _judge(
 
             histogram["labels"] = masked_labels(list(histogram["labels"]))
         evidence["histogram"] = histogram
+    # a numeric column without values: on both sides there is nothing to compare (too
+    # little evidence, as the policy's on_inconclusive says); on one side it went empty
+    # (or filled), which is drift however the statistics read
+    empty = (drift.reference_n == 0, drift.current_n == 0)
     results = []
     for i, block in enumerate(blocks):
         rel: NodePath = ("metrics", name, i) if isinstance(spec, list) else ("metrics", name)
+        if empty[0] != empty[1]:
+            sides = ("reference", "current")
+            full, none = (sides[1], sides[0]) if empty[0] else sides
+            count = drift.current_n if empty[0] else drift.reference_n
+            message = f"`{drift.column}` has {count:,} values in the {full} and none in the {none}"
+            check = ctx.assertion(
+                f"{name}[{drift.column}]", False, message, rel, severity=block.severity,
+                evidence=evidence, controls=block.controls,
+            )  # fmt: skip
+            results.append(check.model_copy(update={"direction": DIRECTIONS[name].value}))
+            continue
         results.append(
             ctx.check(
                 f"{name}[{drift.column}]",
@@ -352,6 +374,9 @@ def _judge(
                 DIRECTIONS[name],
                 rel,
                 evidence=evidence,
+                inconclusive=f"`{drift.column}` has no values on either side"
+                if all(empty)
+                else None,
                 undefined=f"`{drift.column}` has no values to compare",
             )
         )

@@ -220,9 +220,13 @@ def categorical_drift(column: str, ref: Any, cur: Any) -> ColumnDrift:
 
 def counted_drift(column: str, ref_freq: Any, cur_freq: Any) -> ColumnDrift:
     """Statistics of a categorical column from each side's rows per level (a Series)."""
+    import pandas as pd
     from scipy.stats import chi2
 
-    levels = ref_freq.index.union(cur_freq.index)
+    # in one order whatever order each side was counted in (a union of equal indexes keeps
+    # the first's order, and engines count in their own order): ties in the histogram too
+    levels = ref_freq.index.union(cur_freq.index, sort=False)
+    levels = pd.Index(sorted(levels, key=lambda v: (type(v).__name__, str(v))), dtype=object)
     ref_counts = ref_freq.reindex(levels, fill_value=0).to_numpy(dtype=float)
     cur_counts = cur_freq.reindex(levels, fill_value=0).to_numpy(dtype=float)
     k = len(levels)
