@@ -275,3 +275,30 @@ def test_init_on_a_wide_table_in_a_user_repository(user_mlgate: Run, user_repo: 
     assert "strict: false" in text
     result = user_mlgate("check", "genes.yaml", "-q", cwd=user_repo)
     assert result.code == 0, result.out + result.err
+
+
+def test_csv_missing_values_in_a_user_repository(user_mlgate: Run, user_repo: Path) -> None:
+    """A CSV written by R (`NA` for missing) with `NA` as a real category too: pandas' list of
+    missing texts by default on pandas and DuckDB alike, and `na_values:` from the policy."""
+    (user_repo / "trips.csv").write_text(
+        "continent,fare\nNA,12.5\nEU,NA\nNA,8\nAS,9.5\n"
+    )  # fmt: skip
+    policy = user_repo / "trips.yaml"
+    template = (
+        "version: 1\ninputs:\n  trips: {{path: trips.csv, engine: {engine}{extra}}}\ngates:\n"
+        "  - id: contract\n    type: data\n    data: trips\n    expectations:\n"
+        "      - expect_column_values_to_not_be_null: {{column: continent}}\n"
+        "      - expect_column_values_to_not_be_null: {{column: fare, mostly: 0.7}}\n"
+    )
+    for engine in ("pandas", "duckdb"):
+        policy.write_text(template.format(engine=engine, extra=""))
+        result = user_mlgate("check", "trips.yaml", "-q", "-f", "json", cwd=user_repo)
+        assert result.code == 1, result.err
+        outcomes = {c["name"]: c["outcome"] for c in json.loads(result.out)["gates"][0]["checks"]}
+        assert outcomes == {
+            "expect_column_values_to_not_be_null[continent]": "fail",
+            "expect_column_values_to_not_be_null[fare]": "pass",
+        }, engine
+        policy.write_text(template.format(engine=engine, extra=", na_values: ['']"))
+        result = user_mlgate("check", "trips.yaml", "-q", cwd=user_repo)
+        assert result.code == 0, result.out + result.err
