@@ -99,7 +99,10 @@ def test_string_labels_need_positive_label(cli: Run, tmp_path: Path) -> None:
     frame["p"] = np.where(frame.p == 1, "default", "ok")
     code, report = run_gate(cli, tmp_path, frame, BINARY_GATE)
     assert code == 1
-    assert "set `positive_label:`" in report.gates[0].message
+    assert report.gates[0].message == (
+        "labels of `y` are not 0/1 (found default, ok); set `positive_label:` to the label "
+        "of the positive class"
+    )
     gate = BINARY_GATE.replace(
         "    task: binary\n", "    task: binary\n    positive_label: default\n"
     )
@@ -107,6 +110,11 @@ def test_string_labels_need_positive_label(cli: Run, tmp_path: Path) -> None:
     assert code == 0
     expected = skm.roc_auc_score(frame.y == "default", frame.s)
     assert by_name(report)["roc_auc"].observed == pytest.approx(expected, rel=1e-12)
+    # the labels named in the message are data: personal data in them is masked
+    frame["y"] = np.where(frame.y == "default", "ana.lopez@example.org", "ok")
+    _, report = run_gate(cli, tmp_path, frame, BINARY_GATE)
+    assert "ana.lopez@example.org" not in report.gates[0].message
+    assert report.gates[0].message.startswith("labels of `y` are not 0/1 (found a")
 
 
 @pytest.mark.parametrize(
@@ -119,7 +127,7 @@ def test_string_labels_need_positive_label(cli: Run, tmp_path: Path) -> None:
         (lambda f: f.assign(s=f.s * 2), "must be probabilities in [0, 1]"),
         (
             lambda f: f.assign(y=f.y.astype(float).where(f.index > 5)),
-            "column `y` has 6 missing values",
+            "column `y` has 6 missing values in 1,200 rows; every row needs one (drop or fill",
         ),
         (lambda f: f.iloc[0:0], "has no rows"),
     ],

@@ -157,7 +157,7 @@ def _counted(
     for column in keys:
         missing = int(weights[frame[column].isna().to_numpy()].sum())
         if missing and column not in extra_columns:
-            raise GateError(f"input `{config.data}` column `{column}` has {missing} missing values")
+            raise GateError(_missing_text(config.data, column, missing, int(weights.sum())))
     if sums and frame["__bad"].sum() > 0:
         raise GateError(f"`{scores[0]}` must be probabilities in [0, 1]")
     data = prepare(config, ctx, frame, needs_score=needs_score, extra_columns=extra_columns)
@@ -226,7 +226,16 @@ def prepare(
 def _no_missing(frame: pd.DataFrame, column: str, data: str) -> None:
     missing = int(frame[column].isna().sum())
     if missing:
-        raise GateError(f"input `{data}` column `{column}` has {missing} missing values")
+        raise GateError(_missing_text(data, column, missing, len(frame)))
+
+
+def _missing_text(data: str, column: str, missing: int, rows: int) -> str:
+    """Rows without a label or a prediction cannot be scored, and leaving them out would
+    judge another set of rows than the input: the user decides."""
+    return (
+        f"input `{data}` column `{column}` has {missing:,} missing values in {rows:,} rows; "
+        "every row needs one (drop or fill the rows without it before the gate)"
+    )
 
 
 def _floats(values: np.ndarray | None, what: str) -> np.ndarray | None:
@@ -328,9 +337,13 @@ def _positive_label(config: PredictionConfig, labels: list[Any], classes: list[A
     known = set(labels) | set(classes or [])
     if known <= {0, 1}:
         return 1
+    from mlgate.gates.pii.detect import masked_labels
+
+    shown = masked_labels([str(v) for v in labels[:5]])  # class names, personal data masked
+    more = f" and {len(labels) - 5} more" if len(labels) > 5 else ""
     raise GateError(
-        f"labels of `{config.label}` are not 0/1; set `positive_label:` "
-        f"(found {len(labels)} distinct labels)"
+        f"labels of `{config.label}` are not 0/1 (found {', '.join(shown)}{more}); "
+        "set `positive_label:` to the label of the positive class"
     )
 
 
