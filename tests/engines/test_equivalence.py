@@ -96,6 +96,7 @@ gates:
       js: {{max: 0.2}}
       wasserstein: {{max: 1000000}}
       chi2_pvalue: {{min: 0.001}}
+      missing: {{max: 0.05}}
     exclude_columns: [note]
   - id: pii
     type: pii

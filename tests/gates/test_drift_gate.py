@@ -162,3 +162,33 @@ def test_an_empty_numeric_column(cli: Run, tmp_path: Path) -> None:
     assert age.message == "`age` has 500 values in the reference and none in the current"
     assert age.evidence["reference_n"] == 500
     assert code == 1
+
+
+def test_missing_values_that_appear_are_drift(cli: Run, tmp_path: Path) -> None:
+    """A feature pipeline that starts writing NaN for a third of the rows leaves the numeric
+    statistics of the rest alone: the `missing` metric (share of rows without a value) sees
+    it, on numeric and categorical columns alike."""
+    ref, cur = frame(3000), frame(3000, seed=1)
+    holes = np.random.default_rng(3).random(3000) < 1 / 3
+    cur.loc[holes, "income"] = np.nan
+    cur.loc[holes, "region"] = None
+    body = "    metrics:\n      psi: {max: 0.25}\n      missing: {max: 0.05}\n"
+    code, report = run_drift(cli, tmp_path, ref, cur, body)
+    checks = {c.name: c for c in report.checks()}
+    assert checks["psi[income]"].outcome.value == "pass"  # the values left did not move
+    income = checks["missing[income]"]
+    assert income.outcome.value == "fail"
+    assert income.observed == pytest.approx(holes.mean(), abs=1e-9)
+    assert income.evidence["missing_share"] == {
+        "reference": 0.0, "current": pytest.approx(holes.mean(), abs=1e-6)
+    }  # fmt: skip
+    assert checks["missing[region]"].observed == pytest.approx(holes.mean(), abs=1e-9)
+    assert checks["missing[age]"].outcome.value == "pass"
+    assert checks["missing[age]"].observed == 0.0
+    assert code == 1
+    # empty on one side: `missing` judges it as any share (1.0), the statistics fail
+    cur["age"] = np.nan
+    _, report = run_drift(cli, tmp_path, ref, cur, body)
+    checks = {c.name: c for c in report.checks()}
+    assert checks["missing[age]"].observed == 1.0
+    assert checks["psi[age]"].message.endswith("values in the reference and none in the current")

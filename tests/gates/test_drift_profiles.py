@@ -22,13 +22,15 @@ gates:
     reference: ref
     current: cur
     keep_reference_profile: true
-    metrics: {{psi: {{max: 0.25}}, ks: {{max: 0.2}}, wasserstein: {{max: 5}}}}
+    metrics: {{psi: {{max: 0.25}}, ks: {{max: 0.2}}, wasserstein: {{max: 5}}, missing: {{max: 0.1}}}}
 """
 
 
 def frame(n: int, shift: float, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({f"x{i}": rng.normal(shift * i, 1, n) for i in range(4)})
+    out = pd.DataFrame({f"x{i}": rng.normal(shift * i, 1, n) for i in range(4)})
+    out.loc[rng.random(n) < 0.1 + shift, "x3"] = np.nan  # missing values shift with the data
+    return out
 
 
 @pytest.mark.parametrize("engine", ["", ", engine: duckdb"])
@@ -57,7 +59,10 @@ def test_a_kept_profile_gives_the_same_numbers_without_reading_the_reference(
     assert set(json.loads(kept[0].read_text())["profiles"]) == {"x0", "x1", "x2", "x3"}
     warm = run()
     assert observed(warm) == observed(cold)
-    assert len(observed(cold)) == 12
+    assert len(observed(cold)) == 16
+    # the missing share of the reference is kept with its profile (its rows)
+    assert observed(warm)["drift/missing[x3]"] == pytest.approx(0.1, abs=0.03)
+    assert json.loads(kept[0].read_text())["rows"] == 3000
     ref_record = warm["inputs"][0]  # type: ignore[index]
     if not engine:
         assert ref_record["rows"] is None  # not read: its profile was kept

@@ -5,8 +5,10 @@ What it checks
     index (PSI, on the reference's deciles), Kolmogorov–Smirnov statistic and p-value,
     Jensen–Shannon distance (base 2, 1,000 reference-quantile bins) and Wasserstein distance;
     categorical columns (strings, booleans, categories, or listed under ``categorical``) —
-    PSI, chi-square p-value and L-infinity distance between category frequencies. Each with
-    the shared threshold block, or a list of blocks (e.g. a warning and a failing limit).
+    PSI, chi-square p-value and L-infinity distance between category frequencies; any column
+    — ``missing``, how much the share of rows without a value moved (absolute difference of
+    the two shares). Each with the shared threshold block, or a list of blocks (e.g. a
+    warning and a failing limit).
 
 Why it matters
     A model evaluated on data unlike what it will see, or trained on data that moved, fails
@@ -22,6 +24,7 @@ Policy example::
       metrics:
         psi: [{max: 0.1, severity: warning}, {max: 0.25}]   # the default
         ks_pvalue: {min: 0.01, severity: warning}
+        missing: {max: 0.05}                                # share of rows without a value
 
 Defaults
     ``psi`` only: warn above 0.1, fail above 0.25 — the common reading of PSI (below 0.1 no
@@ -32,10 +35,12 @@ Defaults
 
 Missing values
     A categorical column counts them as a category (``<missing>``); a numeric column's
-    statistics ignore them. A numeric column without any value on one side and with values
-    on the other fails every metric ("`x` has 500 values in the reference and none in the
-    current"); without any value on either side it is inconclusive (a warning, or a failure
-    with ``on_inconclusive: fail``).
+    statistics ignore them (and values that are not finite), so a pipeline that starts
+    writing NaN for a third of the rows moves no numeric statistic: ``missing: {max: 0.05}``
+    catches it (the report's evidence has both shares). A numeric column without any value
+    on one side and with values on the other fails every other metric ("`x` has 500 values
+    in the reference and none in the current"); without any value on either side it is
+    inconclusive (a warning, or a failure with ``on_inconclusive: fail``).
 
 References
     Yurdakul, "Statistical Properties of Population Stability Index" (2018); Massey, "The
@@ -46,6 +51,7 @@ References
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -73,6 +79,7 @@ DIRECTIONS = {
     "wasserstein": Direction.LOWER,
     "chi2_pvalue": Direction.HIGHER,
     "linf": Direction.LOWER,
+    "missing": Direction.LOWER,
 }
 
 
@@ -139,6 +146,9 @@ class DriftGate(BaseGate[DriftConfig]):
         return checks
 
 
+MISSING = "<missing>"
+
+
 class _Side:
     """One input's columns for the drift statistics: a pandas frame (read on first use) or
     an engine's table."""
@@ -151,6 +161,9 @@ class _Side:
     @property
     def frame(self) -> pd.DataFrame:
         return self.ctx.frame(self.name)
+
+    def rows(self) -> int:
+        return self.table.num_rows() if self.table is not None else len(self.frame)
 
     def columns(self) -> list[str]:
         if self.table is not None:
@@ -219,9 +232,7 @@ class _Side:
                 import pyarrow.compute as pc
 
                 counted = pc.value_counts(strings)
-                index = [
-                    "<missing>" if v is None else v for v in counted.field("values").to_pylist()
-                ]
+                index = [MISSING if v is None else v for v in counted.field("values").to_pylist()]
                 freq = pd.Series(
                     counted.field("counts").to_numpy(), index=pd.Index(index, dtype=object)
                 )
@@ -229,9 +240,9 @@ class _Side:
                     freq = freq.groupby(level=0, sort=False).sum()
                 return freq
             values = series.to_numpy(dtype=object)
-            return pd.Series(values, dtype=object).fillna("<missing>").value_counts()
+            return pd.Series(values, dtype=object).fillna(MISSING).value_counts()
         frame = self.table.counts([column])
-        index = ["<missing>" if pd.isna(v) else v for v in frame[column].tolist()]
+        index = [MISSING if pd.isna(v) else v for v in frame[column].tolist()]
         return pd.Series(frame["__n"].to_numpy(), index=pd.Index(index, dtype=object))
 
 
@@ -295,22 +306,44 @@ def _drifts(config: DriftConfig, ctx: RunContext) -> list[ColumnDrift]:
     workers = max(1, min(len(numeric), os.cpu_count() or 1)) if ref.table is None else 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
         profiles = dict(zip(numeric, pool.map(one, numeric), strict=True))
-    store.save(ref_columns, ref_kinds, profiles)
     # the Wasserstein distance needs the current side's quantiles: sorted only when asked
     fine = "wasserstein" in config.metrics
     current = cur.counts_at({c: p.edges for c, p in profiles.items()}, sort=fine)
+
+    # the `missing` metric: rows without a value, over all rows (numeric columns count
+    # finite values; a kept profile remembers its reference's rows)
+    rows: tuple[int, int] | None = None
+    if "missing" in config.metrics:
+        rows = (store.rows if store.rows is not None else ref.rows(), cur.rows())
+    store.save(ref_columns, ref_kinds, profiles, rows[0] if rows else None)
 
     def drift(column: str) -> ColumnDrift:
         if column in profiles:
             size, le = current[column]
             grid = cur.sorted(column).at(_ranks(size, GRID)) if fine and size else None
-            return profile_drift(column, profiles[column], size, le, grid)
-        return counted_drift(column, ref.counts(column), cur.counts(column))
+            out = profile_drift(column, profiles[column], size, le, grid)
+            if rows is None:
+                return out
+            shares = (1 - out.reference_n / max(rows[0], 1), 1 - out.current_n / max(rows[1], 1))
+        else:
+            ref_freq, cur_freq = ref.counts(column), cur.counts(column)
+            out = counted_drift(column, ref_freq, cur_freq)
+            if rows is None:
+                return out
+            shares = (_share(ref_freq, MISSING), _share(cur_freq, MISSING))
+        stats = {**out.stats, "missing": abs(shares[1] - shares[0])}
+        return dataclasses.replace(out, stats=stats, missing=(shares[0], shares[1]))
 
     in_memory = ref.table is None and cur.table is None
     workers = max(1, min(len(chosen), os.cpu_count() or 1)) if in_memory else 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(drift, chosen))
+
+
+def _share(freq: pd.Series, level: str) -> float:
+    """The share of rows counted under ``level`` (0 when there is none, or no row)."""
+    total = int(freq.sum())
+    return float(freq.get(level, 0)) / total if total else 0.0
 
 
 def _columns(config: DriftConfig, reference: list[str], current: list[str]) -> list[str]:
@@ -341,6 +374,11 @@ def _judge(
         "current_n": drift.current_n,
         "statistics": {k: round(v, 6) for k, v in drift.stats.items() if not math.isnan(v)},
     }
+    if drift.missing is not None:
+        evidence["missing_share"] = {
+            "reference": round(drift.missing[0], 6),
+            "current": round(drift.missing[1], 6),
+        }
     if drift.histogram:
         histogram = dict(drift.histogram)
         if "labels" in histogram:  # category values are data: personal data masked
@@ -351,7 +389,8 @@ def _judge(
     # a numeric column without values: on both sides there is nothing to compare (too
     # little evidence, as the policy's on_inconclusive says); on one side it went empty
     # (or filled), which is drift however the statistics read
-    empty = (drift.reference_n == 0, drift.current_n == 0)
+    # (the `missing` metric measures exactly that: judged as any other)
+    empty = (drift.reference_n == 0, drift.current_n == 0) if name != "missing" else (False, False)
     results = []
     for i, block in enumerate(blocks):
         rel: NodePath = ("metrics", name, i) if isinstance(spec, list) else ("metrics", name)

@@ -37,6 +37,8 @@ class ProfileStore:
         self.path, self.data = path, data
         self.columns: list[str] | None = data.get("columns")
         self.kinds: dict[str, str] | None = data.get("kinds")
+        rows = data.get("rows")
+        self.rows: int | None = rows if isinstance(rows, int) else None
 
     @classmethod
     def open(cls, sha256: str | None) -> ProfileStore:
@@ -63,16 +65,29 @@ class ProfileStore:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def save(self, columns: list[str], kinds: dict[str, str], profiles: dict[str, Profile]) -> None:
-        """Keep ``profiles`` (added to what is kept); a write that fails is ignored."""
+    def save(
+        self,
+        columns: list[str],
+        kinds: dict[str, str],
+        profiles: dict[str, Profile],
+        rows: int | None = None,
+    ) -> None:
+        """Keep ``profiles`` (added to what is kept) and the reference's ``rows`` when known;
+        a write that fails is ignored."""
         if self.path is None:
             return
         kept = dict(self.data.get("profiles", {}))
         new = {c: p.to_json() for c, p in profiles.items() if c not in kept}
-        if not new and self.columns is not None:
+        rows = rows if rows is not None else self.rows
+        if not new and self.columns is not None and rows == self.rows:
             return
         kept.update(new)
-        data = {"version": VERSION, "columns": columns, "kinds": kinds, "profiles": kept}
+        data: dict[str, Any] = {
+            "version": VERSION, "columns": columns, "kinds": kinds, "profiles": kept,
+        }  # fmt: skip
+        if rows is not None:
+            data["rows"] = rows
+            self.rows = rows
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")

@@ -38,6 +38,8 @@ class ColumnDrift:
     # shares per bin of each side, for the report's histograms: numeric columns on the
     # reference deciles ("edges"), categorical ones on their most frequent levels ("labels")
     histogram: dict[str, list[Any]] = field(default_factory=dict)
+    # the share of rows without a value on each side (the `missing` metric), when asked
+    missing: tuple[float, float] | None = None
 
 
 def _psi(ref: np.ndarray, cur: np.ndarray) -> float:
