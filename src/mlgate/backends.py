@@ -682,6 +682,27 @@ def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any
     return text.select(typed)
 
 
+def header_names(path: Path, fmt: str, sep: str | None) -> list[str]:
+    """The column names as written in a CSV, TSV or Parquet file (exact: engines may rename
+    some); other formats: none. Reads the header or the schema only."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return [str(n) for n in pq.read_schema(path).names]
+        except (OSError, ValueError):
+            return []  # the engine's own read reports the problem
+    if fmt in ("csv", "tsv"):
+        import pandas as pd
+
+        try:
+            head = pd.read_csv(path, sep=sep or ("\t" if fmt == "tsv" else ","), nrows=0)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return []
+        return [str(c) for c in head.columns]
+    return []
+
+
 def folder_format(path: Path) -> str | None:
     """The data format of the files in a (hive-partitioned) folder, or None."""
     from mlgate.formats import detect_format

@@ -144,6 +144,8 @@ class InputStore:
 
             engine = self.engine(name)
             spec = self.specs[name]
+            if spec.path is not None:
+                self._no_case_twins(name, engine)
             if engine == "duckdb":
                 import importlib.util
 
@@ -167,6 +169,25 @@ class InputStore:
             self._tables[name].progress = lambda text: self.progress and self.progress(text)
             self.loads[name] = self.loads.get(name, 0) + 1
         return self._tables[name]
+
+    def _no_case_twins(self, name: str, engine: str) -> None:
+        """An engine input whose column names differ only in case (R's `p95` and `P95`) is
+        an error: DuckDB and Spark do not tell such names apart (DuckDB reads the second as
+        `P95_1`), so a gate would check another column than the one the policy names."""
+        from mlgate.backends import header_names
+
+        fmt = self.format(name)
+        files = self.files(name)
+        names = header_names(files[0], fmt, self.specs[name].sep) if files else []
+        seen: dict[str, str] = {}
+        for column in names:
+            twin = seen.setdefault(column.casefold(), column)
+            if twin != column:
+                raise InputError(
+                    f"input `{name}` has columns whose names differ only in case (`{twin}`, "
+                    f"`{column}`): {engine} does not tell them apart; rename one, or read the "
+                    "input with `engine: pandas`"
+                )
 
     def _scan_path(self, name: str) -> str:
         """What an engine reads: the file, the glob, or every data file under the folder."""

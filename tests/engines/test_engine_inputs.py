@@ -226,3 +226,34 @@ def test_init_profiles_a_partitioned_folder_through_duckdb(
     assert "it cannot run on DuckDB" in text
     check = user_mlgate("check", "starter.yaml", "-f", "json", cwd=repo)
     assert check.code == 0, check.out[-3000:]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_column_names_that_differ_only_in_case_are_an_error_on_an_engine(
+    cli: Run, tmp_path: Path, fmt: str
+) -> None:
+    """R's `incomeInequality` has `p95` and `P95`: DuckDB reads the second as `P95_1`, so a
+    gate would check another column than the one named; the input is refused, and pandas
+    reads it as it is."""
+    table = pa.table({"p95": [200, 210, 220], "P95": [1, 2, 3]})
+    if fmt == "csv":
+        (tmp_path / "d.csv").write_text("p95,P95\n200,1\n210,2\n220,3\n")
+    else:
+        pq.write_table(table, tmp_path / "d.parquet")
+    policy = tmp_path / "p.yaml"
+    template = (
+        "version: 1\ninputs:\n  d: {{path: d.{fmt}, engine: {engine}}}\ngates:\n"
+        "  - id: contract\n    type: data\n    data: d\n    expectations:\n"
+        "      - expect_column_max_to_be_between: {{column: P95, max_value: 5}}\n"
+    )
+    policy.write_text(template.format(fmt=fmt, engine="duckdb"))
+    result = cli("check", policy, "-f", "json")
+    gate = json.loads(result.out)["gates"][0]
+    assert gate["outcome"] == "error"
+    assert gate["message"] == (
+        "input `d` has columns whose names differ only in case (`p95`, `P95`): duckdb does not "
+        "tell them apart; rename one, or read the input with `engine: pandas`"
+    )
+    assert result.code == 1
+    policy.write_text(template.format(fmt=fmt, engine="pandas"))
+    assert cli("check", policy).code == 0

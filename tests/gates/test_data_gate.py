@@ -248,3 +248,33 @@ def test_the_same_expectation_twice_is_checked_twice(cli: Run, tmp_path: Path) -
     code, _, report = run(cli, tmp_path, people(), body)
     assert code == 0
     assert [c.outcome.value for c in report.checks()] == ["pass", "pass"]
+
+
+def test_columns_whose_names_differ_only_in_case(cli: Run, tmp_path: Path) -> None:
+    """R's `incomeInequality` has `p95` and `P95`. Great Expectations finds a pandas column
+    case-insensitively and read `p95` for an expectation on `P95`: each is checked as named."""
+    frame = pd.DataFrame({"p95": [200, 210, 220], "P95": [1, 2, 30], "year": [1, 2, 3]})
+    body = """\
+    expectations:
+      - expect_column_values_to_be_between: {column: p95, min_value: 100, max_value: 300}
+      - expect_column_values_to_be_between: {column: P95, min_value: 0, max_value: 5}
+      - expect_column_max_to_be_between: {column: P95, min_value: 0, max_value: 20}
+      - expect_column_pair_values_a_to_be_greater_than_b: {column_A: p95, column_B: P95}
+      - expect_table_columns_to_match_set: {column_set: [P95, p95, year], exact_match: true}
+      - expect_table_columns_to_match_ordered_list: {column_list: [p95, P95, year]}
+"""
+    code, checks, _ = run(cli, tmp_path, frame, body)
+    outcomes = {name: c.outcome.value for name, c in checks.items()}
+    assert outcomes == {
+        "expect_column_values_to_be_between[p95]": "pass",
+        "expect_column_values_to_be_between[P95]": "fail",
+        "expect_column_max_to_be_between[P95]": "fail",
+        "expect_column_pair_values_a_to_be_greater_than_b": "pass",
+        "expect_table_columns_to_match_set": "pass",
+        "expect_table_columns_to_match_ordered_list": "pass",
+    }
+    failed = checks["expect_column_values_to_be_between[P95]"]
+    assert failed.evidence["partial_unexpected"] == ["30"]
+    maximum = checks["expect_column_max_to_be_between[P95]"]  # a numpy scalar to GX
+    assert (maximum.observed, maximum.message) == (30, "observed 30")
+    assert code == 1

@@ -290,6 +290,12 @@ def _validate(
     entries = []
     checks: list[CheckResult | None] = []
     have = [str(c) for c in frame.columns]
+    aliases = _case_aliases(have)
+    if aliases:  # see _case_aliases: GX would read another column than the one named
+        if spark:
+            frame = frame.toDF(*[aliases.get(c, c) for c in have])
+        else:
+            frame = frame.rename(columns=aliases)
     for name, kwargs, rel in planned:
         missing = _missing_column(name, kwargs, have)
         if missing is not None:
@@ -297,7 +303,7 @@ def _validate(
             message = f"input `{config.data}` has no column `{missing}`{hint}"
             checks.append(_broken(ctx, name, kwargs, rel, message))
             continue
-        gx_kwargs = {k: v for k, v in kwargs.items() if k not in MLGATE_KEYS}
+        gx_kwargs = _aliased({k: v for k, v in kwargs.items() if k not in MLGATE_KEYS}, aliases)
         cls = getattr(gx.expectations, catalog()[name]["class"])
         try:
             built.append(cls(**gx_kwargs))
@@ -329,6 +335,35 @@ def _validate(
 
 
 COLUMN_ARGS = ("column", "column_A", "column_B")
+COLUMN_LISTS = ("column_list", "column_set")
+
+
+def _case_aliases(columns: list[str]) -> dict[str, str]:
+    """Stand-in names for the columns whose names differ only in case (``p95`` and ``P95``).
+
+    Great Expectations 1.x finds a column on pandas by its name case-insensitively, and
+    where two match it reads the first: an expectation on ``P95`` checked ``p95``'s values
+    (found in a real table). Such columns are handed to GX under names that match nothing
+    else, and the expectations' column arguments with them."""
+    groups: dict[str, list[str]] = {}
+    for column in columns:
+        groups.setdefault(column.casefold(), []).append(column)
+    clashing = [c for group in groups.values() if len(group) > 1 for c in group]
+    return {c: f"__mlgate_column_{i}__" for i, c in enumerate(clashing)}
+
+
+def _aliased(kwargs: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
+    """``kwargs`` with the column names of :func:`_case_aliases` replaced."""
+    if not aliases:
+        return kwargs
+    out = dict(kwargs)
+    for key in COLUMN_ARGS:
+        if isinstance(out.get(key), str):
+            out[key] = aliases.get(out[key], out[key])
+    for key in COLUMN_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [aliases.get(c, c) if isinstance(c, str) else c for c in out[key]]
+    return out
 
 
 MULTI_COLUMN = ("expect_compound_columns", "expect_select_column", "expect_multicolumn")
@@ -398,6 +433,10 @@ def _to_check(
         if k in details
     }
     observed = details.get("observed_value")
+    import numpy as np
+
+    if isinstance(observed, np.generic):  # GX answers column aggregates as numpy scalars
+        observed = observed.item()
     if isinstance(observed, (int, float, str, bool)) or observed is None:
         evidence["observed_value"] = observed
     partial = details.get("partial_unexpected_list")
