@@ -292,8 +292,8 @@ def _validate(
     have = [str(c) for c in frame.columns]
     aliases = _case_aliases(have)
     if aliases:  # see _case_aliases: GX would read another column than the one named
-        if spark:
-            frame = frame.toDF(*[aliases.get(c, c) for c in have])
+        if spark:  # a Spark DataFrame
+            frame = frame.toDF(*[aliases.get(c, c) for c in have])  # type: ignore[operator]
         else:
             frame = frame.rename(columns=aliases)
     for name, kwargs, rel in planned:
