@@ -24,6 +24,7 @@ a score column has too many distinct values to be a group key.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -346,10 +347,18 @@ def duckdb_source(
     if fmt in ("csv", "tsv"):
         delim = sep or ("\t" if fmt == "tsv" else ",")
         nulls = ", ".join(_sql_string(m) for m in missing)
+        # DuckDB takes a header cell that is a missing text (a column `NA`, `None`) for no
+        # name and calls it `column0`: then the names are given as the file writes them
+        names = ""
+        first = next(iter(sorted(glob.glob(path, recursive=True))), None)
+        header = header_names(Path(first), fmt, sep) if first else []
+        if any(name in missing for name in header):
+            names = ", names = [" + ", ".join(_sql_string(n) for n in header) + "]"
         # pandas' types: no dates, no yes/no booleans (DuckDBTable types true/false columns)
         return (
             f"read_csv({literal}, delim = {_sql_string(delim)}, header = true, "
-            f"nullstr = [{nulls}], auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR'])"
+            f"nullstr = [{nulls}], auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']"
+            f"{names})"
         )
     if fmt in ("jsonl", "json"):
         return f"read_json_auto({literal})"

@@ -221,12 +221,12 @@ def test_every_gate_gives_the_same_report_on_each_engine(
     same(pandas_report, other)
 
 
-MISSING_CSV = """region,airbags,x,f,flag,empty,answer
-NA,None,1,1.5,True,,yes
-EU,Driver only,2,2,false,,no
-NA,None,NA,n/a,TRUE,,yes
-AS,,4,4.25,NULL,,no
-EU,Driver only,5,#N/A,False,,no
+MISSING_CSV = """region,airbags,x,f,flag,empty,answer,NA
+NA,None,1,1.5,True,,yes,0.1
+EU,Driver only,2,2,false,,no,0.2
+NA,None,NA,n/a,TRUE,,yes,0.3
+AS,,4,4.25,NULL,,no,0.4
+EU,Driver only,5,#N/A,False,,no,0.5
 """
 
 MISSING_POLICY = """version: 1
@@ -254,7 +254,8 @@ def test_csv_missing_value_texts_are_the_same_on_each_engine(
 ) -> None:
     """R writes `NA`, spreadsheets `#N/A`, Python `None`: pandas' list of missing texts is
     every engine's default (DuckDB and Spark alone take only the empty field), so null
-    counts, column kinds and drift are the same; `na_values:` narrows it everywhere."""
+    counts, column kinds and drift are the same; `na_values:` narrows it everywhere. A
+    column named `NA` (sodium) keeps its name."""
     (tmp_path / "a.csv").write_text(MISSING_CSV)
     (tmp_path / "b.csv").write_text(MISSING_CSV.replace("4.25", "NaN"))
     columns = MISSING_CSV.splitlines()[0].split(",")
@@ -276,7 +277,7 @@ def test_csv_missing_value_texts_are_the_same_on_each_engine(
     else:
         assert share == {
             "region": 0.6, "airbags": 0.4, "x": 0.8, "f": 0.6, "flag": 0.8, "empty": 0.0,
-            "answer": 1.0,
+            "answer": 1.0, "NA": 1.0,
         }  # fmt: skip
     drift = {c["name"]: c["evidence"]["kind"] for c in reports[engine_env]["gates"][1]["checks"]}
     kinds = {"x": "numeric", "f": "numeric", "empty": "numeric", "region": "categorical"}
