@@ -347,13 +347,12 @@ def duckdb_source(
     if fmt in ("csv", "tsv"):
         delim = sep or ("\t" if fmt == "tsv" else ",")
         nulls = ", ".join(_sql_string(m) for m in missing)
-        # DuckDB takes a header cell that is a missing text (a column `NA`, `None`) for no
-        # name and calls it `column0`: then the names are given as the file writes them
-        names = ""
-        first = next(iter(sorted(glob.glob(path, recursive=True))), None)
-        header = header_names(Path(first), fmt, sep) if first else []
-        if any(name in missing for name in header):
-            names = ", names = [" + ", ".join(_sql_string(n) for n in header) + "]"
+        # the names pandas gives the columns: DuckDB takes a header cell that is a missing
+        # text (a column `NA`, `None`) or empty for no name (`column0`, not `Unnamed: 0`) and
+        # tells a repeated name apart otherwise (`a_1`, not `a.1`)
+        first = _first_file(path)
+        header = header_names(first, fmt, sep) if first else []
+        names = ", names = [" + ", ".join(_sql_string(n) for n in header) + "]" if header else ""
         # pandas' types: no dates, no yes/no booleans (DuckDBTable types true/false columns)
         return (
             f"read_csv({literal}, delim = {_sql_string(delim)}, header = true, "
@@ -654,6 +653,11 @@ def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any
         .option("emptyValue", "")
         .load(path)
     )
+    # the names pandas gives the columns (Spark tells a repeated name apart otherwise)
+    first = _first_file(path)
+    header = header_names(first, "tsv" if sep == "\t" else "csv", sep) if first else []
+    if len(header) == len(raw.columns):
+        raw = raw.toDF(*header)
     names = raw.columns
     nulls = [
         sf.when(sf.col(_spark_name(c)).isin(list(missing)), sf.lit(None))
@@ -689,6 +693,19 @@ def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any
         column = sf.col(_spark_name(c))
         typed.append((column.cast(kind) if kind else column).alias(c))
     return text.select(typed)
+
+
+def _first_file(path: str) -> Path | None:
+    """The first data file of a file, a folder or a glob (names in order)."""
+    if Path(path).is_file():
+        return Path(path)
+    pattern = str(Path(path) / "**" / "*") if Path(path).is_dir() else path
+    found = (
+        Path(p)
+        for p in sorted(glob.glob(pattern, recursive=True))
+        if not Path(p).name.startswith(("_", ".")) and Path(p).is_file()
+    )
+    return next(found, None)
 
 
 def header_names(path: Path, fmt: str, sep: str | None) -> list[str]:

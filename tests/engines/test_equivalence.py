@@ -221,12 +221,12 @@ def test_every_gate_gives_the_same_report_on_each_engine(
     same(pandas_report, other)
 
 
-MISSING_CSV = """region,airbags,x,f,flag,empty,answer,NA
-NA,None,1,1.5,True,,yes,0.1
-EU,Driver only,2,2,false,,no,0.2
-NA,None,NA,n/a,TRUE,,yes,0.3
-AS,,4,4.25,NULL,,no,0.4
-EU,Driver only,5,#N/A,False,,no,0.5
+MISSING_CSV = """region,airbags,x,f,flag,empty,answer,NA,x,
+NA,None,1,1.5,True,,yes,0.1,7,a
+EU,Driver only,2,2,false,,no,0.2,8,b
+NA,None,NA,n/a,TRUE,,yes,0.3,9,c
+AS,,4,4.25,NULL,,no,0.4,10,d
+EU,Driver only,5,#N/A,False,,no,0.5,11,e
 """
 
 MISSING_POLICY = """version: 1
@@ -255,12 +255,14 @@ def test_csv_missing_value_texts_are_the_same_on_each_engine(
     """R writes `NA`, spreadsheets `#N/A`, Python `None`: pandas' list of missing texts is
     every engine's default (DuckDB and Spark alone take only the empty field), so null
     counts, column kinds and drift are the same; `na_values:` narrows it everywhere. A
-    column named `NA` (sodium) keeps its name."""
+    column named `NA` (sodium) keeps its name; repeated and empty names are named as pandas
+    names them."""
     (tmp_path / "a.csv").write_text(MISSING_CSV)
     (tmp_path / "b.csv").write_text(MISSING_CSV.replace("4.25", "NaN"))
-    columns = MISSING_CSV.splitlines()[0].split(",")
+    # the names pandas gives: a repeated name and an empty one (DuckDB: `x_1`, `column9`)
+    columns = [*MISSING_CSV.splitlines()[0].split(",")[:-2], "x.1", "Unnamed: 9"]
     nulls = "\n".join(
-        f"      - expect_column_values_to_not_be_null: {{column: {c}}}" for c in columns
+        f"      - expect_column_values_to_not_be_null: {{column: '{c}'}}" for c in columns
     )
     reports = {}
     for name in ("pandas", engine_env):
@@ -277,7 +279,7 @@ def test_csv_missing_value_texts_are_the_same_on_each_engine(
     else:
         assert share == {
             "region": 0.6, "airbags": 0.4, "x": 0.8, "f": 0.6, "flag": 0.8, "empty": 0.0,
-            "answer": 1.0, "NA": 1.0,
+            "answer": 1.0, "NA": 1.0, "x.1": 1.0, "Unnamed: 9": 1.0,
         }  # fmt: skip
     drift = {c["name"]: c["evidence"]["kind"] for c in reports[engine_env]["gates"][1]["checks"]}
     kinds = {"x": "numeric", "f": "numeric", "empty": "numeric", "region": "categorical"}
