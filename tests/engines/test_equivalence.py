@@ -105,6 +105,8 @@ gates:
   - id: data
     type: data
     data: current
+    schema:
+      columns: {{age: int, income: float, sex: str, score: float, label: int}}
     expectations:
       - expect_column_values_to_not_be_null: {{column: label}}
       - expect_column_values_to_be_between: {{column: age, min_value: 18, max_value: 100}}
@@ -286,3 +288,44 @@ def test_csv_missing_value_texts_are_the_same_on_each_engine(
     if extra:  # `NA`, `n/a`, `#N/A` are text now
         kinds = {**kinds, "x": "categorical", "f": "categorical"}
     assert {k: drift[f"psi[{k}]"] for k in kinds} == kinds
+
+
+ODD_CSV = """a b,x.y,1,ä,q't,sel`ect,select
+1,2.5,a,True,4,5,x
+2,3.5,b,False,5,6,y
+"""
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_odd_column_names_and_types_read_the_same_on_each_engine(
+    tmp_path: Path, cli: Any, engine_env: str
+) -> None:
+    """What `mlgate init` writes for pandas holds on the engines: pandas' type names in
+    `schema:` (GX on Spark knows only its own), names with a dot or a backtick (GX on Spark
+    read `x.y` as a field of a struct)."""
+    (tmp_path / "d.csv").write_text(ODD_CSV)
+    body = """version: 1
+inputs:
+  d: {{path: d.csv, engine: {engine}}}
+gates:
+  - id: data
+    type: data
+    data: d
+    schema:
+      strict: true
+      columns: {{"a b": int, "x.y": float, "1": str, "ä": bool, "q't": int, "sel`ect": int,
+                 "select": str}}
+    expectations:
+      - expect_column_values_to_be_between: {{column: "x.y", min_value: 2, max_value: 4}}
+      - expect_column_values_to_be_between: {{column: "sel`ect", min_value: 5, max_value: 6}}
+      - expect_column_values_to_be_of_type: {{column: "q't", type_: int64}}
+"""
+    reports = {}
+    for name in ("pandas", engine_env):
+        policy = tmp_path / f"{name}.yaml"
+        policy.write_text(body.format(engine=name))
+        result = cli("check", policy, "-f", "json")
+        assert result.code == 0, result.out
+        reports[name] = json.loads(result.out)
+    same(reports["pandas"], reports[engine_env])
+    assert len(checks(reports[engine_env])) == 18  # exist + type per column, set, 3

@@ -75,6 +75,31 @@ TYPES = {
     "datetime": ["datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]"],
 }
 
+# the same types as Spark names them (GX on Spark checks its own type names): a policy written
+# for pandas (`mlgate init`, `schema:`) reads the same on a Spark input
+SPARK_TYPES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("int8", "Int8"), ("ByteType",)),
+    **dict.fromkeys(("int16", "Int16"), ("ShortType",)),
+    **dict.fromkeys(("int32", "Int32"), ("IntegerType",)),
+    **dict.fromkeys(("int64", "Int64"), ("LongType",)),
+    "int": ("ByteType", "ShortType", "IntegerType", "LongType"),
+    **dict.fromkeys(("float16", "float32", "Float32"), ("FloatType",)),
+    **dict.fromkeys(("float64", "Float64"), ("DoubleType",)),
+    "float": ("FloatType", "DoubleType", "DecimalType"),
+    **dict.fromkeys(
+        TYPES["str"],
+        ("StringType",),
+    ),
+    **dict.fromkeys(
+        TYPES["bool"],
+        ("BooleanType",),
+    ),
+    **dict.fromkeys(
+        TYPES["datetime"],
+        ("TimestampType", "TimestampNTZType"),
+    ),
+}
+
 
 @functools.cache
 def catalog() -> dict[str, dict[str, Any]]:
@@ -290,7 +315,7 @@ def _validate(
     entries = []
     checks: list[CheckResult | None] = []
     have = [str(c) for c in frame.columns]
-    aliases = _case_aliases(have)
+    aliases = _case_aliases(have, spark)
     if aliases:  # see _case_aliases: GX would read another column than the one named
         if spark:  # a Spark DataFrame
             frame = frame.toDF(*[aliases.get(c, c) for c in have])  # type: ignore[operator]
@@ -304,6 +329,8 @@ def _validate(
             checks.append(_broken(ctx, name, kwargs, rel, message))
             continue
         gx_kwargs = _aliased({k: v for k, v in kwargs.items() if k not in MLGATE_KEYS}, aliases)
+        if spark:
+            gx_kwargs = _spark_typed(gx_kwargs)
         cls = getattr(gx.expectations, catalog()[name]["class"])
         try:
             built.append(cls(**gx_kwargs))
@@ -338,18 +365,32 @@ COLUMN_ARGS = ("column", "column_A", "column_B")
 COLUMN_LISTS = ("column_list", "column_set")
 
 
-def _case_aliases(columns: list[str]) -> dict[str, str]:
-    """Stand-in names for the columns whose names differ only in case (``p95`` and ``P95``).
+def _case_aliases(columns: list[str], spark: bool = False) -> dict[str, str]:
+    """Stand-in names for the columns GX would not read as named.
 
     Great Expectations 1.x finds a column on pandas by its name case-insensitively, and
     where two match it reads the first: an expectation on ``P95`` checked ``p95``'s values
-    (found in a real table). Such columns are handed to GX under names that match nothing
-    else, and the expectations' column arguments with them."""
+    (found in a real table). On Spark it reads a dot as a field of a struct and a backtick
+    as quoting (``x.y`` "does not exist"). Such columns are handed to GX under names that
+    match nothing else, and the expectations' column arguments with them."""
     groups: dict[str, list[str]] = {}
     for column in columns:
         groups.setdefault(column.casefold(), []).append(column)
-    clashing = [c for group in groups.values() if len(group) > 1 for c in group]
-    return {c: f"__mlgate_column_{i}__" for i, c in enumerate(clashing)}
+    odd = {c for group in groups.values() if len(group) > 1 for c in group}
+    if spark:
+        odd |= {c for c in columns if "." in c or "`" in c}
+    return {c: f"__mlgate_column_{i}__" for i, c in enumerate(c for c in columns if c in odd)}
+
+
+def _spark_typed(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Type arguments with pandas' type names given as Spark's too (:data:`SPARK_TYPES`)."""
+    out = dict(kwargs)
+    if isinstance(out.get("type_list"), list):
+        names = [n for t in out["type_list"] for n in (t, *SPARK_TYPES.get(str(t), ()))]
+        out["type_list"] = list(dict.fromkeys(names))
+    if isinstance(out.get("type_"), str) and out["type_"] in SPARK_TYPES:
+        out["type_"] = SPARK_TYPES[out["type_"]][0]
+    return out
 
 
 def _aliased(kwargs: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
