@@ -350,7 +350,7 @@ def duckdb_source(
         # the names pandas gives the columns: DuckDB takes a header cell that is a missing
         # text (a column `NA`, `None`) or empty for no name (`column0`, not `Unnamed: 0`) and
         # tells a repeated name apart otherwise (`a_1`, not `a.1`)
-        first = _first_file(path)
+        first = first_file(path)
         header = header_names(first, fmt, sep) if first else []
         names = ", names = [" + ", ".join(_sql_string(n) for n in header) + "]" if header else ""
         # pandas' types: no dates, no yes/no booleans (DuckDBTable types true/false columns)
@@ -654,7 +654,7 @@ def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any
         .load(path)
     )
     # the names pandas gives the columns (Spark tells a repeated name apart otherwise)
-    first = _first_file(path)
+    first = first_file(path)
     header = header_names(first, "tsv" if sep == "\t" else "csv", sep) if first else []
     if len(header) == len(raw.columns):
         raw = raw.toDF(*header)
@@ -695,7 +695,7 @@ def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any
     return text.select(typed)
 
 
-def _first_file(path: str) -> Path | None:
+def first_file(path: str) -> Path | None:
     """The first data file of a file, a folder or a glob (names in order)."""
     if Path(path).is_file():
         return Path(path)
@@ -706,6 +706,25 @@ def _first_file(path: str) -> Path | None:
         if not Path(p).name.startswith(("_", ".")) and Path(p).is_file()
     )
     return next(found, None)
+
+
+def case_twins(names: Sequence[str]) -> tuple[str, str] | None:
+    """The first two names that differ only in case (`p95`, `P95`): DuckDB and Spark do not
+    tell such columns apart."""
+    seen: dict[str, str] = {}
+    for name in names:
+        twin = seen.setdefault(name.casefold(), name)
+        if twin != name:
+            return twin, name
+    return None
+
+
+def twins_error(where: str, engine: str, twins: tuple[str, str]) -> str:
+    """The message of an input refused for :func:`case_twins`."""
+    return (
+        f"{where} has columns whose names differ only in case (`{twins[0]}`, `{twins[1]}`): "
+        f"{engine} does not tell them apart; rename one, or read the input with `engine: pandas`"
+    )
 
 
 def header_names(path: Path, fmt: str, sep: str | None) -> list[str]:

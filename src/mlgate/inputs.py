@@ -174,20 +174,13 @@ class InputStore:
         """An engine input whose column names differ only in case (R's `p95` and `P95`) is
         an error: DuckDB and Spark do not tell such names apart (DuckDB reads the second as
         `P95_1`), so a gate would check another column than the one the policy names."""
-        from mlgate.backends import header_names
+        from mlgate.backends import case_twins, header_names, twins_error
 
-        fmt = self.format(name)
         files = self.files(name)
-        names = header_names(files[0], fmt, self.specs[name].sep) if files else []
-        seen: dict[str, str] = {}
-        for column in names:
-            twin = seen.setdefault(column.casefold(), column)
-            if twin != column:
-                raise InputError(
-                    f"input `{name}` has columns whose names differ only in case (`{twin}`, "
-                    f"`{column}`): {engine} does not tell them apart; rename one, or read the "
-                    "input with `engine: pandas`"
-                )
+        names = header_names(files[0], self.format(name), self.specs[name].sep) if files else []
+        twins = case_twins(names)
+        if twins is not None:
+            raise InputError(twins_error(f"input `{name}`", engine, twins))
 
     def _scan_path(self, name: str) -> str:
         """What an engine reads: the file, the glob, or every data file under the folder."""

@@ -257,3 +257,9 @@ def test_column_names_that_differ_only_in_case_are_an_error_on_an_engine(
     assert result.code == 1
     policy.write_text(template.format(fmt=fmt, engine="pandas"))
     assert cli("check", policy).code == 0
+    # `mlgate init` profiles a folder through DuckDB: refused the same way
+    (tmp_path / "folder").mkdir()
+    (tmp_path / f"d.{fmt}").rename(tmp_path / "folder" / f"part-0.{fmt}")
+    made = cli("init", "--data", tmp_path / "folder", "--out", tmp_path / "init.yaml")
+    assert made.code == 2
+    assert "has columns whose names differ only in case (`p95`, `P95`)" in made.err

@@ -82,8 +82,24 @@ def _engine_table(data: Path) -> Any:
     installed; None: pandas reads it."""
     import importlib.util
 
-    from mlgate.backends import AUTO_BYTES, DuckDBTable, duckdb_source, folder_format
+    from mlgate.backends import (
+        AUTO_BYTES,
+        DuckDBTable,
+        case_twins,
+        duckdb_source,
+        first_file,
+        folder_format,
+        header_names,
+        twins_error,
+    )
     from mlgate.formats import detect_format
+
+    def checked(table: DuckDBTable, fmt: str) -> DuckDBTable:
+        first = first_file(str(data))
+        twins = case_twins(header_names(first, fmt, None) if first else [])
+        if twins is not None:
+            raise UsageError(twins_error(str(data), "duckdb", twins))
+        return table
 
     if data.is_dir():
         fmt = folder_format(data)
@@ -91,7 +107,8 @@ def _engine_table(data: Path) -> Any:
             raise UsageError(f"{data}: a folder without Parquet, CSV or JSON lines files")
         if importlib.util.find_spec("duckdb") is None:
             raise UsageError(f"{data}: a folder is read by DuckDB: pip install 'mlgate[duckdb]'")
-        return DuckDBTable("data", duckdb_source(str(data / "**" / f"*.{fmt}"), fmt, None))
+        source = duckdb_source(str(data / "**" / f"*.{fmt}"), fmt, None)
+        return checked(DuckDBTable("data", source), fmt)
     fmt = detect_format(data)
     if (
         data.is_file()
@@ -99,7 +116,7 @@ def _engine_table(data: Path) -> Any:
         and data.stat().st_size > AUTO_BYTES
         and importlib.util.find_spec("duckdb") is not None
     ):
-        return DuckDBTable("data", duckdb_source(str(data), fmt, None))
+        return checked(DuckDBTable("data", duckdb_source(str(data), fmt, None)), fmt)
     return None
 
 
