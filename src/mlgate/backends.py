@@ -337,10 +337,15 @@ def _sql_string(text: str) -> str:
 
 
 def duckdb_source(
-    path: str, fmt: str, sep: str | None, missing: tuple[str, ...] = NA_VALUES
+    path: str,
+    fmt: str,
+    sep: str | None,
+    missing: tuple[str, ...] = NA_VALUES,
+    header: Sequence[str] = (),
 ) -> str:
     """The DuckDB table function reading ``path`` (a file, a glob or a folder); in a CSV or
-    TSV file the ``missing`` texts are missing values, as pandas reads them."""
+    TSV file the ``missing`` texts are missing values and the columns are named ``header``
+    (:func:`checked_header`), as pandas reads them."""
     literal = _sql_string(path)
     if fmt == "parquet":
         return f"read_parquet({literal}, hive_partitioning = true, union_by_name = true)"
@@ -350,8 +355,6 @@ def duckdb_source(
         # the names pandas gives the columns: DuckDB takes a header cell that is a missing
         # text (a column `NA`, `None`) or empty for no name (`column0`, not `Unnamed: 0`) and
         # tells a repeated name apart otherwise (`a_1`, not `a.1`)
-        first = first_file(path)
-        header = header_names(first, fmt, sep) if first else []
         names = ", names = [" + ", ".join(_sql_string(n) for n in header) + "]" if header else ""
         # pandas' types: no dates, no yes/no booleans (DuckDBTable types true/false columns)
         return (
@@ -609,6 +612,7 @@ def spark_reader(
     sql: str | None,
     sep: str | None,
     missing: tuple[str, ...] = NA_VALUES,
+    header: Sequence[str] = (),
 ) -> Any:
     """A function making the Spark DataFrame of an input (CSV and TSV files: see
     :func:`_spark_csv`)."""
@@ -624,7 +628,8 @@ def spark_reader(
         if fmt not in SPARK_FORMATS and fmt != "delta":
             raise InputError(f"input `{name}`: Spark cannot read {fmt} files")
         if fmt in ("csv", "tsv"):
-            return _spark_csv(spark, path, sep or ("\t" if fmt == "tsv" else ","), missing)
+            delim = sep or ("\t" if fmt == "tsv" else ",")
+            return _spark_csv(spark, path, delim, missing, header)
         return spark.read.format(SPARK_FORMATS.get(fmt, fmt)).load(path)
 
     return make
@@ -637,11 +642,15 @@ def _spark_name(column: str) -> str:
     return "`" + column.replace("`", "``") + "`"
 
 
-def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any:
-    """A CSV file as pandas reads it: the ``missing`` texts are nulls (Spark's reader takes
-    one such text), then each column is a whole number, a float or a boolean when all its
-    other values are (pandas' inference; Spark's own ran before the nulls were known, so a
-    column of numbers with ``NA`` in it stayed text). One pass to find the types."""
+def _spark_csv(
+    spark: Any, path: str, sep: str, missing: tuple[str, ...], header: Sequence[str]
+) -> Any:
+    """A CSV file as pandas reads it: the columns named ``header`` (:func:`checked_header`;
+    Spark tells a repeated name apart otherwise), the ``missing`` texts are nulls (Spark's
+    reader takes one such text), then each column is a whole number, a float or a boolean
+    when all its other values are (pandas' inference; Spark's own ran before the nulls were
+    known, so a column of numbers with ``NA`` in it stayed text). One pass to find the
+    types."""
     from pyspark.sql import functions as sf
 
     raw = (
@@ -653,9 +662,6 @@ def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any
         .option("emptyValue", "")
         .load(path)
     )
-    # the names pandas gives the columns (Spark tells a repeated name apart otherwise)
-    first = first_file(path)
-    header = header_names(first, "tsv" if sep == "\t" else "csv", sep) if first else []
     if len(header) == len(raw.columns):
         raw = raw.toDF(*header)
     names = raw.columns
@@ -695,7 +701,7 @@ def _spark_csv(spark: Any, path: str, sep: str, missing: tuple[str, ...]) -> Any
     return text.select(typed)
 
 
-def first_file(path: str) -> Path | None:
+def _first_file(path: str) -> Path | None:
     """The first data file of a file, a folder or a glob (names in order)."""
     if Path(path).is_file():
         return Path(path)
@@ -708,23 +714,24 @@ def first_file(path: str) -> Path | None:
     return next(found, None)
 
 
-def case_twins(names: Sequence[str]) -> tuple[str, str] | None:
-    """The first two names that differ only in case (`p95`, `P95`): DuckDB and Spark do not
-    tell such columns apart."""
+def checked_header(path: str, fmt: str, sep: str | None, where: str, engine: str) -> list[str]:
+    """The column names of what an engine reads at ``path`` (a file, a folder or a glob) as
+    its first file writes them and pandas names them (:func:`header_names`); an InputError
+    when two differ only in case (`p95`, `P95`): DuckDB and Spark do not tell such columns
+    apart (DuckDB reads the second as `P95_1`), so a gate would check another column than
+    the one the policy names."""
+    first = _first_file(path)
+    names = header_names(first, fmt, sep) if first else []
     seen: dict[str, str] = {}
     for name in names:
         twin = seen.setdefault(name.casefold(), name)
         if twin != name:
-            return twin, name
-    return None
-
-
-def twins_error(where: str, engine: str, twins: tuple[str, str]) -> str:
-    """The message of an input refused for :func:`case_twins`."""
-    return (
-        f"{where} has columns whose names differ only in case (`{twins[0]}`, `{twins[1]}`): "
-        f"{engine} does not tell them apart; rename one, or read the input with `engine: pandas`"
-    )
+            raise InputError(
+                f"{where} has columns whose names differ only in case (`{twin}`, `{name}`): "
+                f"{engine} does not tell them apart; rename one, or read the input with "
+                "`engine: pandas`"
+            )
+    return names
 
 
 def header_names(path: Path, fmt: str, sep: str | None) -> list[str]:

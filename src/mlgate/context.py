@@ -185,17 +185,16 @@ class RunContext:
             "evidence": evidence or {},
             "direction": direction.value,
         }
-        if (value is None or math.isnan(value)) and inconclusive:  # nothing to judge
-            flagged = Outcome.FAIL if self.on_inconclusive == "fail" else Outcome.WARN
-            message = f"inconclusive: {inconclusive}"
-            return CheckResult(
-                outcome=flagged,
-                message=message,
-                inconclusive=inconclusive,
-                notes=tuple(notes),
-                **common,
-            )
         if value is None or math.isnan(value):
+            if inconclusive:  # nothing to judge: too little evidence, as the policy says
+                flagged = Outcome.FAIL if self.on_inconclusive == "fail" else Outcome.WARN
+                return CheckResult(
+                    outcome=flagged,
+                    message=f"inconclusive: {inconclusive}",
+                    inconclusive=inconclusive,
+                    notes=tuple(notes),
+                    **common,
+                )
             reason = undefined or "the value could not be computed"
             return CheckResult(outcome=Outcome.ERROR, message=reason, notes=tuple(notes), **common)
         base = self._baseline_values.get(check_id)

@@ -140,12 +140,21 @@ class InputStore:
     def table(self, name: str) -> Table:
         """Dataset input ``name`` on its engine (DuckDB or Spark), opened once per run."""
         if name not in self._tables:
-            from mlgate.backends import DuckDBTable, SparkTable, duckdb_source, spark_reader
+            from mlgate.backends import (
+                DuckDBTable,
+                SparkTable,
+                checked_header,
+                duckdb_source,
+                spark_reader,
+            )
 
             engine = self.engine(name)
             spec = self.specs[name]
-            if spec.path is not None:
-                self._no_case_twins(name, engine)
+            where = self._scan_path(name) if spec.path is not None else None
+            form = self.format(name) if spec.path is not None else None
+            header: list[str] = []
+            if where is not None and form is not None:
+                header = checked_header(where, form, spec.sep, f"input `{name}`", engine)
             if engine == "duckdb":
                 import importlib.util
 
@@ -153,15 +162,13 @@ class InputStore:
                     raise InputError(
                         f"input `{name}`: engine duckdb needs DuckDB: pip install 'mlgate[duckdb]'"
                     )
-                fmt = self.format(name)
-                self._tables[name] = DuckDBTable(
-                    name, duckdb_source(self._scan_path(name), fmt, spec.sep, spec.missing_texts)
-                )
+                assert where is not None  # duckdb reads paths only
+                assert form is not None
+                source = duckdb_source(where, form, spec.sep, spec.missing_texts, header)
+                self._tables[name] = DuckDBTable(name, source)
             elif engine == "spark":
-                where = self._scan_path(name) if spec.path is not None else None
-                form = self.format(name) if spec.path is not None else None
                 make = spark_reader(
-                    name, where, form, spec.table, spec.sql, spec.sep, spec.missing_texts
+                    name, where, form, spec.table, spec.sql, spec.sep, spec.missing_texts, header
                 )
                 self._tables[name] = SparkTable(name, make)
             else:
@@ -169,18 +176,6 @@ class InputStore:
             self._tables[name].progress = lambda text: self.progress and self.progress(text)
             self.loads[name] = self.loads.get(name, 0) + 1
         return self._tables[name]
-
-    def _no_case_twins(self, name: str, engine: str) -> None:
-        """An engine input whose column names differ only in case (R's `p95` and `P95`) is
-        an error: DuckDB and Spark do not tell such names apart (DuckDB reads the second as
-        `P95_1`), so a gate would check another column than the one the policy names."""
-        from mlgate.backends import case_twins, header_names, twins_error
-
-        files = self.files(name)
-        names = header_names(files[0], self.format(name), self.specs[name].sep) if files else []
-        twins = case_twins(names)
-        if twins is not None:
-            raise InputError(twins_error(f"input `{name}`", engine, twins))
 
     def _scan_path(self, name: str) -> str:
         """What an engine reads: the file, the glob, or every data file under the folder."""

@@ -11,7 +11,7 @@ import click
 from mlgate.cli._app import cli
 from mlgate.cli.check import offline_option
 from mlgate.cli.review import diff_format_option
-from mlgate.errors import PolicyError, UsageError
+from mlgate.errors import InputError, PolicyError, UsageError
 
 if TYPE_CHECKING:
     pass
@@ -85,21 +85,18 @@ def _engine_table(data: Path) -> Any:
     from mlgate.backends import (
         AUTO_BYTES,
         DuckDBTable,
-        case_twins,
+        checked_header,
         duckdb_source,
-        first_file,
         folder_format,
-        header_names,
-        twins_error,
     )
     from mlgate.formats import detect_format
 
-    def checked(table: DuckDBTable, fmt: str) -> DuckDBTable:
-        first = first_file(str(data))
-        twins = case_twins(header_names(first, fmt, None) if first else [])
-        if twins is not None:
-            raise UsageError(twins_error(str(data), "duckdb", twins))
-        return table
+    def table(path: str, fmt: str) -> DuckDBTable:
+        try:
+            header = checked_header(path, fmt, None, str(data), "duckdb")
+        except InputError as exc:
+            raise UsageError(str(exc)) from None
+        return DuckDBTable("data", duckdb_source(path, fmt, None, header=header))
 
     if data.is_dir():
         fmt = folder_format(data)
@@ -107,8 +104,7 @@ def _engine_table(data: Path) -> Any:
             raise UsageError(f"{data}: a folder without Parquet, CSV or JSON lines files")
         if importlib.util.find_spec("duckdb") is None:
             raise UsageError(f"{data}: a folder is read by DuckDB: pip install 'mlgate[duckdb]'")
-        source = duckdb_source(str(data / "**" / f"*.{fmt}"), fmt, None)
-        return checked(DuckDBTable("data", source), fmt)
+        return table(str(data / "**" / f"*.{fmt}"), fmt)
     fmt = detect_format(data)
     if (
         data.is_file()
@@ -116,7 +112,7 @@ def _engine_table(data: Path) -> Any:
         and data.stat().st_size > AUTO_BYTES
         and importlib.util.find_spec("duckdb") is not None
     ):
-        return checked(DuckDBTable("data", duckdb_source(str(data), fmt, None)), fmt)
+        return table(str(data), fmt)
     return None
 
 

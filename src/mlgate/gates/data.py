@@ -86,18 +86,9 @@ SPARK_TYPES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("float16", "float32", "Float32"), ("FloatType",)),
     **dict.fromkeys(("float64", "Float64"), ("DoubleType",)),
     "float": ("FloatType", "DoubleType", "DecimalType"),
-    **dict.fromkeys(
-        TYPES["str"],
-        ("StringType",),
-    ),
-    **dict.fromkeys(
-        TYPES["bool"],
-        ("BooleanType",),
-    ),
-    **dict.fromkeys(
-        TYPES["datetime"],
-        ("TimestampType", "TimestampNTZType"),
-    ),
+    **dict.fromkeys(TYPES["str"], ("StringType",)),
+    **dict.fromkeys(TYPES["bool"], ("BooleanType",)),
+    **dict.fromkeys(TYPES["datetime"], ("TimestampType", "TimestampNTZType")),
 }
 
 
@@ -315,8 +306,8 @@ def _validate(
     entries = []
     checks: list[CheckResult | None] = []
     have = [str(c) for c in frame.columns]
-    aliases = _case_aliases(have, spark)
-    if aliases:  # see _case_aliases: GX would read another column than the one named
+    aliases = _gx_aliases(have, spark)
+    if aliases:  # see _gx_aliases: GX would read another column than the one named
         if spark:  # a Spark DataFrame
             frame = frame.toDF(*[aliases.get(c, c) for c in have])  # type: ignore[operator]
         else:
@@ -365,7 +356,7 @@ COLUMN_ARGS = ("column", "column_A", "column_B")
 COLUMN_LISTS = ("column_list", "column_set")
 
 
-def _case_aliases(columns: list[str], spark: bool = False) -> dict[str, str]:
+def _gx_aliases(columns: list[str], spark: bool = False) -> dict[str, str]:
     """Stand-in names for the columns GX would not read as named.
 
     Great Expectations 1.x finds a column on pandas by its name case-insensitively, and
@@ -394,7 +385,7 @@ def _spark_typed(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _aliased(kwargs: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
-    """``kwargs`` with the column names of :func:`_case_aliases` replaced."""
+    """``kwargs`` with the column names of :func:`_gx_aliases` replaced."""
     if not aliases:
         return kwargs
     out = dict(kwargs)
